@@ -1,0 +1,19 @@
+"""All routers, in order; router-level filters (private chat only) are applied in ONE place."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+
+from bot.handlers import fallback, groups, membership, onboarding
+
+
+def get_routers() -> list[Router]:
+    private = Router(name="private")
+    private.message.filter(F.chat.type == "private")
+    private.callback_query.filter(F.message.chat.type == "private")
+    private.include_routers(onboarding.router, membership.router, fallback.router)
+
+    group = Router(name="group")
+    group.message.filter(F.chat.type != "private")
+    group.include_router(groups.router)
+    return [private, group]

@@ -1,0 +1,142 @@
+"""The composition root: Settings → engine/sessionmaker → i18n → storage → dispatcher → run.
+
+Nothing is created at import time; tests build the same pieces with their own Settings/clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
+from bot.handlers import errors, get_routers
+from bot.i18n import create_i18n
+from bot.middlewares.database import DbSessionMiddleware
+from bot.middlewares.locale import PersonLocaleMiddleware
+from storage import migrate
+from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
+from storage.fsm_storage import SqlStorage
+
+log = logging.getLogger(__name__)
+
+
+def create_dispatcher(
+    *,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    i18n: I18n,
+    storage: BaseStorage,
+    events_isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
+    """The production dispatcher; tests feed updates into exactly this."""
+    dp = Dispatcher(
+        storage=storage,
+        # One update at a time per chat: a fast double tap is handled twice in order, not at once.
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        settings=settings,
+        clock=clock,
+        sessionmaker=sessionmaker,
+        i18n=i18n,
+    )
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, clock, settings))
+    PersonLocaleMiddleware(i18n).setup(dp)
+    dp.include_router(errors.router)
+    dp.include_routers(*get_routers())
+    return dp
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None and settings.telegram_api_url.rstrip("/") != TELEGRAM_DEFAULT_API:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
+                   clock: Clock) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return SqlStorage(sessionmaker, clock.now)
+
+
+async def prepare_database(settings: Settings, engine: AsyncEngine) -> None:
+    """Reachable, and migrated: SQLite upgrades itself; PostgreSQL must be upgraded on purpose."""
+    await check_reachable(engine)
+    if settings.is_sqlite:
+        await migrate.upgrade_async(settings.database_url)
+        return
+    current, head = await migrate.migration_state(settings.database_url)
+    if current != head:
+        raise ConfigError(
+            f"The database at {describe_url(settings.database_url)} is not up to date "
+            f"(at {current or 'nothing'}, needs {head}): run `fremad db upgrade` first."
+        )
+
+
+@dataclass
+class App:
+    """Everything one running Fremad holds; closed in reverse order."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    i18n: I18n
+    storage: BaseStorage
+    bot: Bot
+    dp: Dispatcher
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def build_app(
+    settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
+) -> App:
+    settings.token()  # fail before touching anything else
+    migrate.ensure_sqlite_folder(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        await prepare_database(settings, engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    clock = clock or SystemClock()
+    sessionmaker = create_sessionmaker(engine)
+    i18n = create_i18n(settings.locales_dir, settings.default_locale)
+    storage = create_storage(settings, sessionmaker, clock)
+    bot = create_bot(settings, session)
+    dp = create_dispatcher(
+        settings=settings, sessionmaker=sessionmaker, clock=clock, i18n=i18n, storage=storage
+    )
+    return App(settings, clock, engine, sessionmaker, i18n, storage, bot, dp)
+
+
+async def run_polling(settings: Settings) -> None:
+    app = await build_app(settings)
+    try:
+        log.info("Fremad starts polling")
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
+    finally:
+        await app.close()

@@ -1,0 +1,155 @@
+"""The `fremad` command. Every failure a person can fix ends in one sentence, not a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.config import ConfigError, Settings
+from storage.db import DatabaseUnreachable
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        raise ConfigError(f"{name} is not valid ({first['msg']}): fix it in the environment "
+                          "or in .env.") from exc
+
+
+def _run_async(coro: Coroutine[Any, Any, int]) -> int:
+    return asyncio.run(coro)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+
+    setup_logging(settings.log_level, settings.log_json)
+    if args.webhook:
+        from bot.webhook import run_webhook
+
+        asyncio.run(run_webhook(settings))
+    else:
+        from bot.app import run_polling
+
+        asyncio.run(run_polling(settings))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import migrate
+    from storage.db import check_reachable, create_engine
+
+    async def reachable() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            await check_reachable(engine)
+        finally:
+            await engine.dispose()
+        return 0
+
+    migrate.ensure_sqlite_folder(settings.database_url)
+    _run_async(reachable())
+    if args.action == "upgrade":
+        migrate.upgrade(settings.database_url, args.revision or "head")
+    else:
+        migrate.downgrade(settings.database_url, args.revision or "-1")
+    print(f"Database {args.action} done.")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_invite import create_invite
+
+    code, link = _run_async_value(create_invite(settings, args.role, args.mentor, args.name))
+    if args.json:
+        print(json.dumps({"code": code, "link": link}))
+    else:
+        print(f"Code: {code}\nLink: {link}\nSingle use; expires in {settings.invite_ttl_hours} h.")
+    return 0
+
+
+def _run_async_value(coro: Coroutine[Any, Any, tuple[str, str]]) -> tuple[str, str]:
+    return asyncio.run(coro)
+
+
+def cmd_dialogs(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "lint":
+        from bot.dialogs.cli import lint_command
+
+        return lint_command(list(args.paths))
+    from bot.simulate import preview_script
+
+    return preview_script(settings, args.script, args.lang)
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.simulate import run_simulator
+
+    return run_simulator(settings, database=args.database)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fremad",
+        description="Fremad — daily check-ins, attendance and goals for young people, "
+        "with weekly summaries for their contact person.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (long polling; --webhook for scale-out)")
+    run.add_argument("--webhook", action="store_true",
+                     help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)")
+    run.set_defaults(handler=cmd_run)
+
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", help="target revision (default: head / one step back)")
+    db.set_defaults(handler=cmd_db)
+
+    invite = sub.add_parser("invite", help="create a single-use invite code and link")
+    invite.add_argument("role", choices=["staff", "mentor", "youth"])
+    invite.add_argument("--mentor", type=int, metavar="TELEGRAM_ID",
+                        help="for a youth: the mentor's Telegram id")
+    invite.add_argument("--name", help="the person's first name, as they'd like to be greeted")
+    invite.add_argument("--json", action="store_true", help="print one JSON object")
+    invite.set_defaults(handler=cmd_invite)
+
+    dialogs = sub.add_parser("dialogs", help="staff dialog scripts: lint and preview")
+    dialogs_sub = dialogs.add_subparsers(dest="action", required=True)
+    lint = dialogs_sub.add_parser("lint", help="check scripts; prints file:line:col: message")
+    lint.add_argument("paths", nargs="*", help="files (default: all shipped scripts)")
+    preview = dialogs_sub.add_parser("preview", help="walk through a script as a youth would")
+    preview.add_argument("script", help="script id or path to a .yaml file")
+    preview.add_argument("--lang", default="da", choices=["da", "en"])
+    dialogs.set_defaults(handler=cmd_dialogs)
+
+    simulate = sub.add_parser(
+        "simulate", help="chat with Fremad in the terminal (no token needed; local SQLite)"
+    )
+    simulate.add_argument("--database", help="SQLite file to use (default: data/simulate.sqlite3)")
+    simulate.set_defaults(handler=cmd_simulate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    handler: Command = args.handler
+    try:
+        code = handler(args, _settings())
+    except (ConfigError, DatabaseUnreachable) as exc:
+        print(f"fremad: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

@@ -1,0 +1,87 @@
+"""Settings: read from the environment and a `.env` file; tests build `Settings(...)` explicitly."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_DEFAULT_API = "https://api.telegram.org"
+# Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, 30+ URL-safe chars.
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_DEFAULT_API
+    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'fremad.sqlite3'}"
+    redis_url: str | None = None
+    # Used in invite links (t.me/<username>?start=<code>); asked from Telegram (getMe) when unset.
+    bot_username: str | None = None
+    timezone: str = "Europe/Copenhagen"
+    default_locale: str = "da"
+    locales_dir: Path = REPO_ROOT / "locales"
+    dialogs_dir: Path = REPO_ROOT / "dialogs"
+    # Invites: single use, expire after this many hours.
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
+    # Webhook mode (scale-out): the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    # Key for encrypting free text at rest (Fernet, urlsafe base64, 32 bytes).
+    encryption_key: SecretStr | None = None
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def token(self) -> str:
+        """The bot token, checked; raises ConfigError with a sentence saying what to set."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set: set BOT_TOKEN to the token @BotFather gave you "
+                "(or run `fremad simulate` to try Fremad without a token)."
+            )
+        token = self.bot_token.get_secret_value().strip()
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "BOT_TOKEN does not look like a Telegram bot token (expected digits, a colon and "
+                "a long code, e.g. 123456789:AAH...): set BOT_TOKEN to the token from @BotFather."
+            )
+        return token
+
+
+SUPPORTED_LOCALES = ("da", "en")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one sentence saying what to set."""

@@ -1,0 +1,50 @@
+"""The last line of defence: no update ends in an unhandled exception or a silent failure."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.services.reachability import ReachabilityService
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+
+def _chat_id(event: ErrorEvent) -> int | None:
+    inner = event.update.event
+    chat = getattr(inner, "chat", None) or getattr(getattr(inner, "message", None), "chat", None)
+    return chat.id if chat is not None else None
+
+
+@router.error()
+async def on_error(event: ErrorEvent, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession],
+                   clock: Clock) -> None:
+    chat_id = _chat_id(event)
+    if isinstance(event.exception, TelegramForbiddenError):
+        if chat_id is not None:
+            async with sessionmaker() as session:
+                await ReachabilityService(session, clock).mark_unreachable(chat_id)
+        return
+    # Log the kind of failure, where it happened and the update id: never the exception's message,
+    # which may quote what someone wrote (SQL parameters, for one).
+    frames = traceback.extract_tb(event.exception.__traceback__)
+    where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
+    log.error(
+        "update %s failed: %s at %s", event.update.update_id, type(event.exception).__name__, where
+    )
+    if chat_id is None:
+        return
+    try:
+        await bot.send_message(
+            chat_id, _("Sorry — something went wrong on my side. Please try again in a moment.")
+        )
+    except Exception:  # noqa: BLE001 - a failed apology must not raise again
+        log.warning("could not tell chat about a failed update %s", event.update.update_id)

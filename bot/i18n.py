@@ -1,0 +1,31 @@
+"""Translations: gettext catalogs in locales/, compiled at start when the .po is newer than the .mo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+DOMAIN = "messages"
+
+
+def compile_catalogs(locales_dir: Path) -> list[Path]:
+    """Compiles every locales/<lang>/LC_MESSAGES/messages.po whose .mo is missing or older."""
+    compiled: list[Path] = []
+    for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        compiled.append(mo_path)
+    return compiled
+
+
+def create_i18n(locales_dir: Path, default_locale: str) -> I18n:
+    compile_catalogs(locales_dir)
+    return I18n(path=locales_dir, default_locale=default_locale, domain=DOMAIN)

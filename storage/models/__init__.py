@@ -1,0 +1,19 @@
+"""All tables. Each feature keeps its tables in its own module; import them here for Alembic."""
+
+from storage.models.base import Base, UtcDateTime
+from storage.models.conversations import ConversationState
+from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
+from storage.models.youth import YouthSettings
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Consent",
+    "ConversationState",
+    "Invite",
+    "MentorLink",
+    "Person",
+    "Role",
+    "UtcDateTime",
+    "YouthSettings",
+]
