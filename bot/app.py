@@ -53,7 +53,7 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, clock, settings))
     PersonLocaleMiddleware(i18n).setup(dp)
-    dp.include_router(errors.router)
+    dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
     return dp
 
@@ -68,8 +68,9 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
-def create_storage(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession],
-                   clock: Clock) -> BaseStorage:
+def create_storage(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> BaseStorage:
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 

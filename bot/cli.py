@@ -23,8 +23,9 @@ def _settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
-        raise ConfigError(f"{name} is not valid ({first['msg']}): fix it in the environment "
-                          "or in .env.") from exc
+        raise ConfigError(
+            f"{name} is not valid ({first['msg']}): fix it in the environment or in .env."
+        ) from exc
 
 
 def _run_async(coro: Coroutine[Any, Any, int]) -> int:
@@ -108,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot (long polling; --webhook for scale-out)")
-    run.add_argument("--webhook", action="store_true",
-                     help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
+    )
     run.set_defaults(handler=cmd_run)
 
     db = sub.add_parser("db", help="database migrations")
@@ -119,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     invite = sub.add_parser("invite", help="create a single-use invite code and link")
     invite.add_argument("role", choices=["staff", "mentor", "youth"])
-    invite.add_argument("--mentor", type=int, metavar="TELEGRAM_ID",
-                        help="for a youth: the mentor's Telegram id")
+    invite.add_argument(
+        "--mentor", type=int, metavar="TELEGRAM_ID", help="for a youth: the mentor's Telegram id"
+    )
     invite.add_argument("--name", help="the person's first name, as they'd like to be greeted")
     invite.add_argument("--json", action="store_true", help="print one JSON object")
     invite.set_defaults(handler=cmd_invite)

@@ -1,4 +1,4 @@
-"""The clock: every rule that depends on time takes a Clock, so tests and the simulator move time."""
+"""The clock: every time-dependent rule takes a Clock, so tests and the simulator move time."""
 
 from __future__ import annotations
 

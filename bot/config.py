@@ -1,4 +1,4 @@
-"""Settings: read from the environment and a `.env` file; tests build `Settings(...)` explicitly."""
+"""Settings from the environment and a `.env` file; tests build `Settings(...)` explicitly."""
 
 from __future__ import annotations
 

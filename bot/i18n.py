@@ -1,4 +1,4 @@
-"""Translations: gettext catalogs in locales/, compiled at start when the .po is newer than the .mo."""
+"""Translations: gettext catalogs in locales/, compiled at start when a .po is newer."""
 
 from __future__ import annotations
 

@@ -39,6 +39,13 @@ class SqlStorage(BaseStorage):
                     session.add(row)
                 for name, value in values.items():
                     setattr(row, name, value)
+                if row.state is None and row.data in ("{}", None):
+                    # A finished conversation leaves no row behind (minimum data kept).
+                    if row in session.new:
+                        return
+                    await session.delete(row)
+                    await session.commit()
+                    return
                 row.revision = (row.revision or 0) + 1
                 row.updated_at = self.now()
                 try:

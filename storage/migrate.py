@@ -39,7 +39,6 @@ def ensure_sqlite_folder(database_url: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-
 async def migration_state(database_url: str) -> tuple[str | None, str | None]:
     """(current revision, head revision) of the database; equal when it is up to date."""
     from alembic.runtime.migration import MigrationContext

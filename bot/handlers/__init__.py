@@ -11,9 +11,11 @@ def get_routers() -> list[Router]:
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
-    private.include_routers(onboarding.router, membership.router, fallback.router)
+    private.include_routers(
+        onboarding.create_router(), membership.create_router(), fallback.create_router()
+    )
 
     group = Router(name="group")
     group.message.filter(F.chat.type != "private")
-    group.include_router(groups.router)
+    group.include_router(groups.create_router())
     return [private, group]

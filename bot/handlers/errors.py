@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.services.reachability import ReachabilityService
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
@@ -24,9 +23,9 @@ def _chat_id(event: ErrorEvent) -> int | None:
     return chat.id if chat is not None else None
 
 
-@router.error()
-async def on_error(event: ErrorEvent, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession],
-                   clock: Clock) -> None:
+async def on_error(
+    event: ErrorEvent, bot: Bot, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
     chat_id = _chat_id(event)
     if isinstance(event.exception, TelegramForbiddenError):
         if chat_id is not None:
@@ -48,3 +47,9 @@ async def on_error(event: ErrorEvent, bot: Bot, sessionmaker: async_sessionmaker
         )
     except Exception:  # noqa: BLE001 - a failed apology must not raise again
         log.warning("could not tell chat about a failed update %s", event.update.update_id)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.error.register(on_error)
+    return router

@@ -14,8 +14,6 @@ from bot.handlers.texts import code_problem_text
 from bot.services.onboarding import CodeProblem
 from storage.models import Person
 
-router = Router(name=__name__)
-
 
 def help_text(person: Person) -> str:
     lines = [_("<b>What I can do</b>")]
@@ -33,7 +31,6 @@ def help_text(person: Person) -> str:
     return "\n".join(lines)
 
 
-@router.message(Command("help"))
 async def on_help(message: Message, person: Person | None) -> None:
     if person is None:
         await message.answer(code_problem_text(CodeProblem.MISSING))
@@ -41,20 +38,28 @@ async def on_help(message: Message, person: Person | None) -> None:
     await message.answer(help_text(person))
 
 
-@router.callback_query()
 async def on_stale_button(call: CallbackQuery) -> None:
     await call.answer(_("That button has expired."), show_alert=False)
 
 
-@router.message()
 async def on_anything_else(message: Message, person: Person | None) -> None:
     if person is None:
         await message.answer(code_problem_text(CodeProblem.MISSING))
         return
     if message.text is None:
         await message.answer(
-            _("I can only read text and button taps — but thank you for sharing! "
-              "/help shows what I can do.")
+            _(
+                "I can only read text and button taps — but thank you for sharing! "
+                "/help shows what I can do."
+            )
         )
         return
     await message.answer(_("I didn't quite catch that. /help shows what I can do."))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_help, Command("help"))
+    router.callback_query.register(on_stale_button)
+    router.message.register(on_anything_else)
+    return router

@@ -8,14 +8,21 @@ from aiogram.types import ChatMemberUpdated
 
 from bot.services.reachability import ReachabilityService
 
-router = Router(name=__name__)
 
-
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=KICKED))
 async def on_blocked(event: ChatMemberUpdated, reachability: ReachabilityService) -> None:
     await reachability.mark_unreachable(event.from_user.id)
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=MEMBER))
 async def on_unblocked(event: ChatMemberUpdated, reachability: ReachabilityService) -> None:
     await reachability.mark_reachable(event.from_user.id)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.my_chat_member.register(
+        on_blocked, ChatMemberUpdatedFilter(member_status_changed=KICKED)
+    )
+    router.my_chat_member.register(
+        on_unblocked, ChatMemberUpdatedFilter(member_status_changed=MEMBER)
+    )
+    return router

@@ -18,8 +18,6 @@ from bot.telegram.callbacks import CheckinTimePick, ConsentAnswer, LanguagePick
 from bot.telegram.keyboards import checkin_time_keyboard, consent_keyboard, language_keyboard
 from storage.models import Person, Role
 
-router = Router(name=__name__)
-
 
 class Onboarding(StatesGroup):
     language = State()
@@ -27,8 +25,13 @@ class Onboarding(StatesGroup):
     checkin_time = State()
 
 
-async def _begin(message: Message, code: str | None, state: FSMContext,
-                 person: Person | None, onboarding: OnboardingService) -> None:
+async def _begin(
+    message: Message,
+    code: str | None,
+    state: FSMContext,
+    person: Person | None,
+    onboarding: OnboardingService,
+) -> None:
     check = await onboarding.check_code(code)
     if check.invite is None or check.problem is not None:
         if person is not None and check.problem is CodeProblem.MISSING:
@@ -41,8 +44,9 @@ async def _begin(message: Message, code: str | None, state: FSMContext,
         # A known person with a new invite (e.g. a mentor who also becomes staff): consent again
         # for the new role, in the language they already chose.
         await state.set_state(Onboarding.consent)
-        await state.set_data({"code": check.invite.code, "locale": person.locale,
-                              "role": role.value})
+        await state.set_data(
+            {"code": check.invite.code, "locale": person.locale, "role": role.value}
+        )
         await message.answer(consent_text(role), reply_markup=consent_keyboard())
         return
     await state.set_state(Onboarding.language)
@@ -50,22 +54,29 @@ async def _begin(message: Message, code: str | None, state: FSMContext,
     await message.answer("Vælg dit sprog · Choose your language", reply_markup=language_keyboard())
 
 
-@router.message(CommandStart())
-async def on_start(message: Message, command: CommandObject, state: FSMContext,
-                   person: Person | None, onboarding: OnboardingService) -> None:
+async def on_start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    person: Person | None,
+    onboarding: OnboardingService,
+) -> None:
     await _begin(message, command.args, state, person, onboarding)
 
 
-@router.message(StateFilter(None), F.text.func(lambda text: invite_codes.looks_like_code(
-    invite_codes.normalise(text))))
-async def on_typed_code(message: Message, state: FSMContext, person: Person | None,
-                        onboarding: OnboardingService) -> None:
+def _is_typed_code(text: str) -> bool:
+    return invite_codes.looks_like_code(invite_codes.normalise(text))
+
+
+async def on_typed_code(
+    message: Message, state: FSMContext, person: Person | None, onboarding: OnboardingService
+) -> None:
     await _begin(message, message.text, state, person, onboarding)
 
 
-@router.callback_query(Onboarding.language, LanguagePick.filter())
-async def on_language(call: CallbackQuery, callback_data: LanguagePick, state: FSMContext,
-                      i18n: I18n) -> None:
+async def on_language(
+    call: CallbackQuery, callback_data: LanguagePick, state: FSMContext, i18n: I18n
+) -> None:
     await state.update_data(locale=callback_data.locale)
     await state.set_state(Onboarding.consent)
     role = Role((await state.get_data())["role"])
@@ -76,9 +87,13 @@ async def on_language(call: CallbackQuery, callback_data: LanguagePick, state: F
             await call.message.answer(consent_text(role), reply_markup=consent_keyboard())
 
 
-@router.callback_query(Onboarding.consent, ConsentAnswer.filter())
-async def on_consent(call: CallbackQuery, callback_data: ConsentAnswer, state: FSMContext,
-                     event_from_user: User, onboarding: OnboardingService) -> None:
+async def on_consent(
+    call: CallbackQuery,
+    callback_data: ConsentAnswer,
+    state: FSMContext,
+    event_from_user: User,
+    onboarding: OnboardingService,
+) -> None:
     data = await state.get_data()
     await call.answer()
     if not isinstance(call.message, Message):
@@ -86,10 +101,12 @@ async def on_consent(call: CallbackQuery, callback_data: ConsentAnswer, state: F
     await call.message.edit_reply_markup(reply_markup=None)
     if not callback_data.accept:
         await state.clear()
-        await call.message.answer(_(
-            "That's completely OK — nothing has been stored. If you change your mind, "
-            "use your link or code again."
-        ))
+        await call.message.answer(
+            _(
+                "That's completely OK — nothing has been stored. If you change your mind, "
+                "use your link or code again."
+            )
+        )
         return
     outcome = await onboarding.accept(
         event_from_user.id, event_from_user.first_name, data["code"], data["locale"]
@@ -103,8 +120,10 @@ async def on_consent(call: CallbackQuery, callback_data: ConsentAnswer, state: F
         await state.set_state(Onboarding.checkin_time)
         await state.set_data({"locale": data["locale"]})
         await call.message.answer(
-            _("Thank you! When would you like your daily check-in? "
-              "You can change it later with /settings."),
+            _(
+                "Thank you! When would you like your daily check-in? "
+                "You can change it later with /settings."
+            ),
             reply_markup=checkin_time_keyboard(),
         )
         return
@@ -116,10 +135,13 @@ async def on_consent(call: CallbackQuery, callback_data: ConsentAnswer, state: F
     await call.message.answer(welcome_text(role, joined.first_name))
 
 
-@router.callback_query(Onboarding.checkin_time, CheckinTimePick.filter())
-async def on_checkin_time(call: CallbackQuery, callback_data: CheckinTimePick,
-                          state: FSMContext, person: Person | None,
-                          onboarding: OnboardingService) -> None:
+async def on_checkin_time(
+    call: CallbackQuery,
+    callback_data: CheckinTimePick,
+    state: FSMContext,
+    person: Person | None,
+    onboarding: OnboardingService,
+) -> None:
     await call.answer()
     if not isinstance(call.message, Message) or person is None:
         return
@@ -133,9 +155,9 @@ async def on_checkin_time(call: CallbackQuery, callback_data: CheckinTimePick,
     await _finish_youth(call.message, value, state, person, onboarding)
 
 
-@router.message(Onboarding.checkin_time, F.text)
-async def on_typed_checkin_time(message: Message, state: FSMContext, person: Person | None,
-                                onboarding: OnboardingService) -> None:
+async def on_typed_checkin_time(
+    message: Message, state: FSMContext, person: Person | None, onboarding: OnboardingService
+) -> None:
     value = parse_time_of_day(message.text or "")
     if value is None or person is None:
         await message.answer(
@@ -146,21 +168,42 @@ async def on_typed_checkin_time(message: Message, state: FSMContext, person: Per
     await _finish_youth(message, value, state, person, onboarding)
 
 
-async def _finish_youth(message: Message, time_of_day: str, state: FSMContext, person: Person,
-                        onboarding: OnboardingService) -> None:
+async def _finish_youth(
+    message: Message,
+    time_of_day: str,
+    state: FSMContext,
+    person: Person,
+    onboarding: OnboardingService,
+) -> None:
     await onboarding.set_checkin_time(person, time_of_day)
     await state.clear()
     await message.answer(welcome_text(Role.YOUTH, person.first_name, time_of_day))
 
 
-@router.message(StateFilter(Onboarding.language, Onboarding.consent))
 async def on_text_mid_onboarding(message: Message, state: FSMContext) -> None:
     # Someone typed instead of tapping: show the same question again, kindly.
     current = await state.get_state()
     if current == Onboarding.language.state:
-        await message.answer("Vælg dit sprog · Choose your language",
-                             reply_markup=language_keyboard())
+        await message.answer(
+            "Vælg dit sprog · Choose your language", reply_markup=language_keyboard()
+        )
         return
     role = Role((await state.get_data()).get("role", Role.YOUTH.value))
     await message.answer(_("Please tap one of the buttons."))
     await message.answer(consent_text(role), reply_markup=consent_keyboard())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_typed_code, StateFilter(None), F.text.func(_is_typed_code))
+    router.callback_query.register(on_language, Onboarding.language, LanguagePick.filter())
+    router.callback_query.register(on_consent, Onboarding.consent, ConsentAnswer.filter())
+    router.callback_query.register(
+        on_checkin_time, Onboarding.checkin_time, CheckinTimePick.filter()
+    )
+    router.message.register(on_typed_checkin_time, Onboarding.checkin_time, F.text)
+    router.message.register(
+        on_text_mid_onboarding, StateFilter(Onboarding.language, Onboarding.consent)
+    )
+    return router

@@ -35,9 +35,7 @@ def consent_text(role: Role) -> str:
 
 
 def role_name(role: Role) -> str:
-    return {Role.YOUTH: _("young person"), Role.MENTOR: _("mentor"), Role.STAFF: _("staff")}[
-        role
-    ]
+    return {Role.YOUTH: _("young person"), Role.MENTOR: _("mentor"), Role.STAFF: _("staff")}[role]
 
 
 def code_problem_text(problem: CodeProblem) -> str:

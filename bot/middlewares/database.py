@@ -25,9 +25,7 @@ class DbSessionMiddleware(BaseMiddleware):
         self.clock = clock
         self.settings = settings
 
-    async def __call__(
-        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
             data.update(PerUpdate(session, self.clock, self.settings).as_data())
             user = data.get("event_from_user")
@@ -35,4 +33,3 @@ class DbSessionMiddleware(BaseMiddleware):
                 await PeopleRepository(session).by_telegram_id(user.id) if user else None
             )
             return await handler(event, data)
-

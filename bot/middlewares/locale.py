@@ -1,4 +1,4 @@
-"""Which language to speak: the person's choice, else the one picked mid-onboarding, else Telegram's."""
+"""The language to speak: the person's own, else the one picked while joining, else Telegram's."""
 
 from __future__ import annotations
 

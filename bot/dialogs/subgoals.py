@@ -1,0 +1,82 @@
+"""The sub-goal catalogue: the eleven sub-goals from METHOD.md plus a municipality's own.
+
+`dialogs/subgoals.yaml` ships with Fremad; an optional `dialogs/subgoals.local.yaml` (same format)
+is merged on top: a new id adds a sub-goal, an existing id replaces that entry (e.g. to make
+sobriety active by default). Keeping local changes in their own file means an upgrade of the
+shipped catalogue never overwrites them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.dialogs.model import Subgoal
+
+DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
+SHIPPED_FILE = "subgoals.yaml"
+LOCAL_FILE = "subgoals.local.yaml"
+
+# Used when the catalogue file itself cannot be read, so script linting still works.
+BUILTIN_IDS: tuple[str, ...] = (
+    "self_belief",
+    "community",
+    "responsibility",
+    "skills",
+    "clarity",
+    "illness_coping",
+    "system_trust",
+    "labour_market",
+    "everyday_coping",
+    "motivation",
+    "sobriety",
+)
+
+
+@dataclass(frozen=True)
+class SubgoalCatalogue:
+    subgoals: tuple[Subgoal, ...]
+
+    def __iter__(self) -> Iterator[Subgoal]:
+        return iter(self.subgoals)
+
+    def __contains__(self, subgoal_id: object) -> bool:
+        return any(s.id == subgoal_id for s in self.subgoals)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.subgoals)
+
+    def get(self, subgoal_id: str) -> Subgoal | None:
+        return next((s for s in self.subgoals if s.id == subgoal_id), None)
+
+    def default_active(self) -> list[str]:
+        return [s.id for s in self.subgoals if s.default_active]
+
+    def name(self, subgoal_id: str, locale: str) -> str:
+        sg = self.get(subgoal_id)
+        if sg is None:
+            return subgoal_id
+        return sg.name.get(locale) or sg.name["da"]
+
+    def description(self, subgoal_id: str, locale: str) -> str:
+        sg = self.get(subgoal_id)
+        if sg is None:
+            return ""
+        return sg.description.get(locale) or sg.description["da"]
+
+    def ordered(self, ids: Sequence[str]) -> list[str]:
+        """`ids` that exist in the catalogue, in catalogue order (stable button order)."""
+        wanted = set(ids)
+        return [s.id for s in self.subgoals if s.id in wanted]
+
+
+def merge(shipped: Sequence[Subgoal], local: Sequence[Subgoal]) -> SubgoalCatalogue:
+    by_id = {s.id: s for s in shipped}
+    order = [s.id for s in shipped]
+    for s in local:
+        if s.id not in by_id:
+            order.append(s.id)
+        by_id[s.id] = s
+    return SubgoalCatalogue(tuple(by_id[i] for i in order))

@@ -1,0 +1,56 @@
+"""`fremad run --webhook`: N instances behind a load balancer, each checking the secret header."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.app import build_app
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def webhook_secret(settings: Settings) -> str:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    # Telegram allows 1-256 characters A-Z a-z 0-9 _ -; require a long one.
+    if len(secret) < 24 or not all(ch.isalnum() or ch in "_-" for ch in secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be set to at least 24 letters, digits, _ or - for webhook mode: "
+            "every request from Telegram is checked against it."
+        )
+    return secret
+
+
+async def run_webhook(settings: Settings) -> None:
+    secret = webhook_secret(settings)
+    if not settings.webhook_url:
+        raise ConfigError(
+            "WEBHOOK_URL is not set: set it to the public https address the load balancer "
+            f"forwards to {WEBHOOK_PATH} (for example https://fremad.example.dk{WEBHOOK_PATH})."
+        )
+    app = await build_app(settings)
+    web_app = web.Application()
+    # Not in the background: Telegram gets 200 only after the update was handled and stored,
+    # so a crash mid-update means Telegram delivers it again instead of it being lost.
+    SimpleRequestHandler(
+        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+    ).register(web_app, path=WEBHOOK_PATH)
+    setup_application(web_app, app.dp, bot=app.bot)
+    await app.bot.set_webhook(
+        settings.webhook_url, secret_token=secret, drop_pending_updates=False
+    )
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    log.info("Fremad listens for webhooks on %s:%s", settings.webhook_host, settings.webhook_port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        await app.close()
