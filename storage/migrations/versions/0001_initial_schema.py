@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:03:52.518644
+Create Date: 2026-11-26 06:07:01.523451
 """
 from alembic import op
 import sqlalchemy as sa
