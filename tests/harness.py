@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.services.onboarding import OnboardingService
 from storage.models import Invite, Person, Role
 from storage.repositories.people import PeopleRepository
-from tests.faketg import FakeSession, FakeTelegram, FakeUser
+from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:

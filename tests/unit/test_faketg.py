@@ -27,8 +27,8 @@ from aiogram.types import (
 )
 from aiohttp import web
 
-from tests.faketg import FakeSession, FakeTelegram, FakeTelegramServer, RateLimitConfig
-from tests.faketg.objects import TINY_PNG
+from bot.local_telegram import FakeSession, FakeTelegram, FakeTelegramServer, RateLimitConfig
+from bot.local_telegram.objects import TINY_PNG
 
 
 class FakeClock:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faketg.html_check import HtmlParseError, parse_html
-from tests.faketg.limits import RateLimitConfig, RateLimiter
-from tests.faketg.spec import ParamError, coerce_params
+from bot.local_telegram.html_check import HtmlParseError, parse_html
+from bot.local_telegram.limits import RateLimitConfig, RateLimiter
+from bot.local_telegram.spec import ParamError, coerce_params
 
 
 def test_visible_text_and_entities_use_utf16_offsets() -> None:

@@ -40,14 +40,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.faketg.core import DEFAULT_TOKEN, FakeTelegram
-from tests.faketg.limits import RateLimitConfig
-from tests.faketg.objects import BotMessage, CallbackAnswer, CallRecord, InlineButton
-from tests.faketg.people import FakeUser
-from tests.faketg.session import FakeSession
+from bot.local_telegram.core import DEFAULT_TOKEN, FakeTelegram
+from bot.local_telegram.limits import RateLimitConfig
+from bot.local_telegram.objects import BotMessage, CallbackAnswer, CallRecord, InlineButton
+from bot.local_telegram.people import FakeUser
+from bot.local_telegram.session import FakeSession
 
 if TYPE_CHECKING:
-    from tests.faketg.server import FakeTelegramServer
+    from bot.local_telegram.server import FakeTelegramServer
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -64,9 +64,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Imported lazily so `python -m tests.faketg.server` does not import the module twice.
+    # Imported lazily so `python -m bot.local_telegram.server` does not import the module twice.
     if name == "FakeTelegramServer":
-        from tests.faketg.server import FakeTelegramServer
+        from bot.local_telegram.server import FakeTelegramServer
 
         return FakeTelegramServer
     raise AttributeError(name)

@@ -1,4 +1,5 @@
-"""The Bot API method list from ``../shared/telegram/api.min.json``, used to type form params.
+"""The Bot API method list (``bot_api_methods.json``, the fields of every method taken from
+``shared/telegram/api.min.json``: Bot API 10.1), used to type form params.
 
 Telegram receives every parameter as a string (form encoding); objects and arrays arrive
 as JSON strings. :func:`coerce_params` turns them back into Python values using the
@@ -13,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "telegram" / "api.min.json"
+SPEC_PATH = Path(__file__).resolve().parent / "bot_api_methods.json"
 
 
 class ParamError(ValueError):
@@ -41,10 +42,10 @@ def load_methods(path: Path = SPEC_PATH) -> dict[str, MethodSpec]:
     except (OSError, ValueError):
         return {}
     methods: dict[str, MethodSpec] = {}
-    for name, method in raw.get("methods", {}).items():
+    for name, fields_raw in raw.get("methods", {}).items():
         fields = {
-            f["name"]: FieldSpec(f["name"], tuple(f.get("types", ())), bool(f.get("required")))
-            for f in method.get("fields", [])
+            field: FieldSpec(field, tuple(types), bool(required))
+            for field, types, required in fields_raw
         }
         methods[name.lower()] = MethodSpec(name=name, fields=fields)
     return methods

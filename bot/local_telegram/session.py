@@ -20,7 +20,7 @@ from aiogram.types import InputFile
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from tests.faketg.core import FakeTelegram
+    from bot.local_telegram.core import FakeTelegram
 
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 

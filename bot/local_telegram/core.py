@@ -2,7 +2,7 @@
 
 Pure Python, no network. The single entry point for the bot's requests is :meth:`call`,
 which takes params exactly as they arrive over HTTP (strings) and returns
-``(http_status, envelope)``. Method implementations live in :mod:`tests.faketg.methods`.
+``(http_status, envelope)``. Method implementations live in :mod:`bot.local_telegram.methods`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.faketg import spec
-from tests.faketg.errors import (
+from bot.local_telegram import spec
+from bot.local_telegram.errors import (
     BLOCKED,
     CANT_INITIATE,
     CONFLICT_OTHER_POLL,
@@ -23,10 +23,10 @@ from tests.faketg.errors import (
     bad_request,
     too_many_requests,
 )
-from tests.faketg.html_check import HtmlParseError, ParsedText, parse_html
-from tests.faketg.limits import Clock, RateLimitConfig, RateLimiter
-from tests.faketg.methods import HANDLERS
-from tests.faketg.objects import (
+from bot.local_telegram.html_check import HtmlParseError, ParsedText, parse_html
+from bot.local_telegram.limits import Clock, RateLimitConfig, RateLimiter
+from bot.local_telegram.methods import HANDLERS
+from bot.local_telegram.objects import (
     BotMessage,
     CallbackQueryRecord,
     CallRecord,
@@ -34,7 +34,7 @@ from tests.faketg.objects import (
     MessageKind,
     StoredFile,
 )
-from tests.faketg.people import FakeUser
+from bot.local_telegram.people import FakeUser
 
 UpdateSink = Callable[[dict[str, Any]], Awaitable[Any]]
 Files = dict[str, tuple[str, bytes]]
@@ -353,7 +353,7 @@ class FakeTelegram:
             return f"Not Found: '{method}' is not a Bot API method (fake Telegram)"
         return (
             f"Not Found: the fake Telegram does not implement '{known or method}'; "
-            "add it to tests/faketg/methods.py"
+            "add it to bot/local_telegram/methods.py"
         )
 
     def calls_to(self, method: str) -> list[CallRecord]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.faketg.objects import (
+from bot.local_telegram.objects import (
     TINY_PNG,
     BotMessage,
     CallbackAnswer,
@@ -13,7 +13,7 @@ from tests.faketg.objects import (
 )
 
 if TYPE_CHECKING:
-    from tests.faketg.core import FakeTelegram
+    from bot.local_telegram.core import FakeTelegram
 
 
 class FakeUser:

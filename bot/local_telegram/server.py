@@ -1,7 +1,7 @@
 """Front door 2: the core behind a real aiohttp Bot API server on 127.0.0.1.
 
 Serves ``/bot{token}/{method}`` (multipart, urlencoded, JSON or query params) and
-``/file/bot{token}/{file_path}``. ``python -m tests.faketg.server --port N --token T``
+``/file/bot{token}/{file_path}``. ``python -m bot.local_telegram.server --port N --token T``
 runs it standalone and prints the base URL.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-from tests.faketg.core import DEFAULT_TOKEN, FakeTelegram
+from bot.local_telegram.core import DEFAULT_TOKEN, FakeTelegram
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}

@@ -1,7 +1,7 @@
 """Implementations of the Bot API methods the fake Telegram supports.
 
 Each handler gets the core, the typed params and the uploaded files, and returns the
-``result`` of the envelope or raises :class:`~tests.faketg.errors.ApiError`.
+``result`` of the envelope or raises :class:`~bot.local_telegram.errors.ApiError`.
 Any method not in :data:`HANDLERS` answers 404 with a description naming it.
 """
 
@@ -12,17 +12,17 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.faketg.errors import (
+from bot.local_telegram.errors import (
     CONFLICT_WEBHOOK,
     NOT_MODIFIED,
     QUERY_TOO_OLD,
     ApiError,
     bad_request,
 )
-from tests.faketg.objects import BotMessage, CallbackAnswer, FakeChat, StoredFile, image_size
+from bot.local_telegram.objects import BotMessage, CallbackAnswer, FakeChat, StoredFile, image_size
 
 if TYPE_CHECKING:
-    from tests.faketg.core import FakeTelegram
+    from bot.local_telegram.core import FakeTelegram
 
 Params = dict[str, Any]
 Files = dict[str, tuple[str, bytes]]
