@@ -23,6 +23,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
+from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
 from storage import migrate
@@ -61,11 +62,13 @@ def create_dispatcher(
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None and settings.telegram_api_url.rstrip("/") != TELEGRAM_DEFAULT_API:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         settings.token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    bot.session.middleware(RetryAfterMiddleware())
+    return bot
 
 
 def create_storage(

@@ -37,7 +37,7 @@ from bot.dialogs.lint import (
     load_script_bytes,
 )
 from bot.dialogs.model import Ladder, LadderStep, Prompt, PromptLibrary, Script, Step
-from bot.dialogs.render import VARIABLES, render
+from bot.dialogs.render import VARIABLES, render, render_localized
 from bot.dialogs.subgoals import SubgoalCatalogue
 from bot.dialogs.texts import ENGINE_MSGIDS, EngineTexts, default_texts
 
@@ -78,5 +78,6 @@ __all__ = [
     "load_script",
     "load_script_bytes",
     "render",
+    "render_localized",
     "start",
 ]

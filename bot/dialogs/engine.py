@@ -221,7 +221,7 @@ def _parse_yes_no(raw: str, context: DialogContext) -> bool | inputs.Invalid:
 def _date_button_value(raw: str, context: DialogContext) -> str:
     """A typed button label ("I morgen") counts like a tap on that button."""
     for key in inputs.DATE_BUTTONS:
-        if raw.lower() == context.texts(key, context.locale).lower():  # type: ignore[arg-type]
+        if raw.lower() == context.texts(key, context.locale).lower():
             return key
     return raw
 
@@ -416,7 +416,7 @@ def _buttons(step: Step, state: Mapping[str, Any], context: DialogContext) -> li
         buttons = [Button(t("yes", loc), YES), Button(t("no", loc), NO)]
     elif step.type == "date":
         buttons = [
-            Button(t(key, loc), key)  # type: ignore[arg-type]
+            Button(t(key, loc), key)
             for key, days in inputs.DATE_BUTTONS.items()
             if (step.min_days is None or days >= step.min_days)
             and (step.max_days is None or days <= step.max_days)

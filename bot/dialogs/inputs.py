@@ -3,6 +3,7 @@ range. Danish habits are accepted: "3,5", "8.30", "24/12", "ja"/"nej"."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,11 +33,12 @@ def _fmt_number(value: float) -> str:
 def parse_number(step: Step, raw: str) -> int | float | Invalid:
     cleaned = raw.strip().replace(" ", "").replace(",", ".")
     try:
-        value: int | float = int(cleaned) if step.integer else float(cleaned)
+        number = float(cleaned)
     except ValueError:
         return Invalid("invalid_number")
-    if value != value or value in (float("inf"), float("-inf")):  # NaN/inf typed as words
-        return Invalid("invalid_number")
+    if not math.isfinite(number) or (step.integer and not number.is_integer()):
+        return Invalid("invalid_number")  # "nan"/"inf" parse as floats but are not answers
+    value: int | float = int(number) if step.integer else number
     if step.min is not None and value < step.min:
         return Invalid("invalid_number_min", {"min": _fmt_number(step.min)})
     if step.max is not None and value > step.max:
@@ -91,13 +93,15 @@ def _read_date(text: str, today: date) -> date | None:
     return None
 
 
-DATE_BUTTONS: dict[str, int] = {"today": 0, "tomorrow": 1, "in_week": 7}
+# Date quick buttons: the value is also the engine-text key of the label.
+DATE_BUTTONS: dict[TextKey, int] = {"today": 0, "tomorrow": 1, "in_week": 7}
 
 
 def parse_date(step: Step, raw: str, today: date) -> str | Invalid:
     text = raw.strip().lower()
-    if text in DATE_BUTTONS:
-        value: date | None = today + timedelta(days=DATE_BUTTONS[text])
+    offsets = {str(key): days for key, days in DATE_BUTTONS.items()}
+    if text in offsets:
+        value: date | None = today + timedelta(days=offsets[text])
     else:
         value = _read_date(text, today)
     if value is None:

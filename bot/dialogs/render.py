@@ -118,3 +118,13 @@ def tag_problems(text: str) -> list[str]:
                 problems.append(f"closing tag {tok.value} does not match an opening tag")
     problems.extend(f"tag <{name}> is never closed" for name in stack)
     return problems
+
+
+def pick_locale(text: Mapping[str, str], locale: str) -> str:
+    """The text for `locale` ("da", "en", "en-GB" → "en"), falling back to Danish."""
+    return text.get(locale) or text.get(locale.split("-")[0]) or text["da"]
+
+
+def render_localized(text: Mapping[str, str], locale: str, values: Mapping[str, object]) -> str:
+    """Render a {da: ..., en: ...} text (a prompt, a ladder step) for one youth."""
+    return render(pick_locale(text, locale), values)

@@ -46,6 +46,10 @@ def schema_problems(data: Any) -> list[Problem]:
         description = error.schema.get("description") if isinstance(error.schema, dict) else None
         if error.validator in {"pattern", "enum", "const"} and description:
             message = f"{message} — expected {description}"
+        if error.validator in ("minItems", "maxItems"):
+            limit = "at least" if error.validator == "minItems" else "at most"
+            message = f"needs {limit} {error.validator_value} entries"
+            at_key = True  # a list's own position is its first item; the key reads better
         if error.validator == "type" and error.instance is None:
             message = "has no value (a text with a comma inside {...} must be in quotes)"
         where = _where(path)

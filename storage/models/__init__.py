@@ -2,6 +2,7 @@
 
 from storage.models.base import Base, UtcDateTime
 from storage.models.conversations import ConversationState
+from storage.models.deliveries import Delivery, DeliveryStatus
 from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
 from storage.models.youth import YouthSettings
 
@@ -10,6 +11,8 @@ __all__ = [
     "Base",
     "Consent",
     "ConversationState",
+    "Delivery",
+    "DeliveryStatus",
     "Invite",
     "MentorLink",
     "Person",
