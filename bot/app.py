@@ -23,10 +23,14 @@ from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
-from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
-from storage import migrate
+from bot.runtime import Runtime, create_runtime
+from bot.scheduling.checkin_composers import register_checkin_delivery
+from bot.scheduling.setup import Scheduling, create_scheduling
+from bot.services.checkins import register_checkin_hooks
+from bot.telegram.retry_after import RetryAfterMiddleware
+from storage import crypto, migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
 from storage.fsm_storage import SqlStorage
 
@@ -35,10 +39,8 @@ log = logging.getLogger(__name__)
 
 def create_dispatcher(
     *,
-    settings: Settings,
+    runtime: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    i18n: I18n,
     storage: BaseStorage,
     events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
@@ -47,13 +49,14 @@ def create_dispatcher(
         storage=storage,
         # One update at a time per chat: a fast double tap is handled twice in order, not at once.
         events_isolation=events_isolation or SimpleEventIsolation(),
-        settings=settings,
-        clock=clock,
+        settings=runtime.settings,
+        clock=runtime.clock,
         sessionmaker=sessionmaker,
-        i18n=i18n,
+        i18n=runtime.i18n,
+        runtime=runtime,
     )
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, clock, settings))
-    PersonLocaleMiddleware(i18n).setup(dp)
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))
+    PersonLocaleMiddleware(runtime.i18n).setup(dp)
     dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
     return dp
@@ -95,6 +98,25 @@ async def prepare_database(settings: Settings, engine: AsyncEngine) -> None:
         )
 
 
+def configure_encryption(settings: Settings) -> None:
+    """Free text is encrypted at rest. With SQLite and no ENCRYPTION_KEY, a key file is made
+    beside the database (mode 0600); PostgreSQL deployments must set ENCRYPTION_KEY."""
+    if settings.encryption_key is not None:
+        crypto.configure(settings.encryption_key.get_secret_value())
+        return
+    if not settings.is_sqlite:
+        raise ConfigError(
+            "ENCRYPTION_KEY is not set: set it to a key from `fremad keygen` "
+            "(free text is encrypted at rest; keep the key safe and out of the database)."
+        )
+    key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(crypto.new_key(), encoding="ascii")
+        key_file.chmod(0o600)
+    crypto.configure(key_file.read_text(encoding="ascii").strip())
+
+
 @dataclass
 class App:
     """Everything one running Fremad holds; closed in reverse order."""
@@ -107,8 +129,12 @@ class App:
     storage: BaseStorage
     bot: Bot
     dp: Dispatcher
+    # The clock, the deliveries ledger and the send queue (bot/scheduling).
+    scheduling: Scheduling
+    runtime: Runtime
 
     async def close(self) -> None:
+        await self.scheduling.close()
         await self.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()
@@ -118,6 +144,7 @@ async def build_app(
     settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
 ) -> App:
     settings.token()  # fail before touching anything else
+    configure_encryption(settings)
     migrate.ensure_sqlite_folder(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
@@ -130,10 +157,24 @@ async def build_app(
     i18n = create_i18n(settings.locales_dir, settings.default_locale)
     storage = create_storage(settings, sessionmaker, clock)
     bot = create_bot(settings, session)
-    dp = create_dispatcher(
-        settings=settings, sessionmaker=sessionmaker, clock=clock, i18n=i18n, storage=storage
+    runtime = create_runtime(settings, clock, i18n, sessionmaker)
+    dp = create_dispatcher(runtime=runtime, sessionmaker=sessionmaker, storage=storage)
+    scheduling = create_scheduling(
+        settings=settings,
+        clock=clock,
+        sessionmaker=sessionmaker,
+        i18n=i18n,
+        bot=bot,
+        storage=storage,
     )
-    return App(settings, clock, engine, sessionmaker, i18n, storage, bot, dp)
+    register_features(runtime, scheduling)
+    return App(settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime)
+
+
+def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
+    """Each feature's dialog hooks and scheduled kinds, in one place."""
+    register_checkin_hooks(runtime.dialog_hooks)
+    register_checkin_delivery(scheduling.registry, runtime)
 
 
 async def run_polling(settings: Settings) -> None:
@@ -141,6 +182,7 @@ async def run_polling(settings: Settings) -> None:
     try:
         log.info("Fremad starts polling")
         await app.bot.delete_webhook(drop_pending_updates=False)
+        app.scheduling.start_clock()
         await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
     finally:
         await app.close()

@@ -35,10 +35,26 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
-    # Key for encrypting free text at rest (Fernet, urlsafe base64, 32 bytes).
+    # Keys for encrypting free text at rest: Fernet keys, comma-separated, newest first.
+    # Unset with SQLite: a key file is made beside the database on first start.
     encryption_key: SecretStr | None = None
     log_json: bool = False
     log_level: str = "INFO"
+    # Scheduler (bot/scheduling): the minute job that sends what is due.
+    scheduler_enabled: bool = True
+    # Due this long ago and never sent: still sent; older: recorded as missed, never sent late.
+    scheduler_grace_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # How far back the first pass after a start looks to record what was missed meanwhile.
+    scheduler_lookback_hours: int = Field(default=48, ge=1, le=24 * 14)
+    # A claim (or a "sending" mark) older than this belongs to a process that died.
+    scheduler_lease_seconds: int = Field(default=120, ge=10)
+    scheduler_claim_batch: int = Field(default=100, ge=1, le=5000)
+    # Send queue: Telegram allows ~30 msg/s per bot and ~1 msg/s per chat; keep a margin.
+    send_rate_per_second: float = Field(default=29.0, gt=0, le=1000)
+    send_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    # Requests on the wire at once; also bounds what a crash can leave "uncertain".
+    send_max_in_flight: int = Field(default=8, ge=1, le=256)
+    send_max_network_attempts: int = Field(default=5, ge=1, le=20)
 
     @field_validator("timezone")
     @classmethod

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.config import REPO_ROOT, Settings
-from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
+from bot.local_telegram import FakeSession, FakeTelegram
 from bot.local_telegram.objects import BotMessage
 from bot.services.onboarding import OnboardingService
 from storage.models import Role
@@ -61,8 +61,14 @@ def parse_clock_command(text: str, now_local: datetime) -> datetime | None:
     step = _STEP.match(text)
     if step:
         amount, unit = int(step.group(1)), step.group(2)
-        return now_local + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                            "m": timedelta(minutes=amount)}[unit]
+        return (
+            now_local
+            + {
+                "d": timedelta(days=amount),
+                "h": timedelta(hours=amount),
+                "m": timedelta(minutes=amount),
+            }[unit]
+        )
     at = _AT.match(text)
     if not at:
         return None
@@ -83,8 +89,9 @@ def parse_clock_command(text: str, now_local: datetime) -> datetime | None:
 
 
 class Simulator:
-    def __init__(self, app: App, tg: FakeTelegram, clock: ManualClock,
-                 write: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, app: App, tg: FakeTelegram, clock: ManualClock, write: Callable[[str], None] = print
+    ) -> None:
         self.app = app
         self.tg = tg
         self.clock = clock
@@ -108,8 +115,10 @@ class Simulator:
             self.write("You are Ada again (the young person). /help shows what the bot can do.")
         else:
             code = await self.new_youth_code()
-            self.write(f"You are Ada, a young person. Your contact person Mette gave you a code.\n"
-                       f"Type:  /start {code}")
+            self.write(
+                f"You are Ada, a young person. Your contact person Mette gave you a code.\n"
+                f"Type:  /start {code}"
+            )
 
     async def new_youth_code(self) -> str:
         async with self.app.sessionmaker() as session:
@@ -137,7 +146,7 @@ class Simulator:
             self.write(f"New youth invite code: {await self.new_youth_code()}")
         elif text == ":now":
             self.write(self._now_text())
-        elif (target := parse_clock_command(text, self.clock.now().astimezone(self.tz))):
+        elif target := parse_clock_command(text, self.clock.now().astimezone(self.tz)):
             await self.move_clock(target)
         elif text.isdigit():
             await self.tap(int(text))
@@ -168,7 +177,7 @@ class Simulator:
     def show_new(self) -> None:
         for user in (self.youth, self.mentor):
             messages = user.messages
-            fresh = messages[self.seen[user.id]:]
+            fresh = messages[self.seen[user.id] :]
             if not fresh:
                 continue
             if user is self.actor:
@@ -176,12 +185,14 @@ class Simulator:
                     self.write(f"\n🤖 {format_message(message)}")
                 self.seen[user.id] = len(messages)
             else:
-                self.write(f"({user.first_name} has {len(fresh)} new message(s): "
-                           f":{'mentor' if user is self.mentor else 'youth'} to see)")
+                self.write(
+                    f"({user.first_name} has {len(fresh)} new message(s): "
+                    f":{'mentor' if user is self.mentor else 'youth'} to see)"
+                )
 
 
 async def advance_clock(app: App, clock: ManualClock, target: datetime) -> None:
-    """Moves the clock to `target`; the scheduler's minute job runs on the way, as in production."""
+    """Moves the clock to `target`; the minute job runs on the way, as in production."""
     tick = getattr(app, "tick", None)
     while clock.now() < target:
         clock.set(min(target, clock.now() + timedelta(minutes=1)))
@@ -198,12 +209,14 @@ async def start_simulator(settings: Settings, clock: ManualClock) -> tuple[App, 
 
 def simulator_settings(settings: Settings, database: str | None) -> Settings:
     path = Path(database) if database else REPO_ROOT / "data" / "simulate.sqlite3"
-    return settings.model_copy(update={
-        "bot_token": SecretStr(FakeTelegram().token),
-        "database_url": f"sqlite+aiosqlite:///{path.resolve()}",
-        "bot_username": "fremad_local_bot",
-        "redis_url": None,
-    })
+    return settings.model_copy(
+        update={
+            "bot_token": SecretStr(FakeTelegram().token),
+            "database_url": f"sqlite+aiosqlite:///{path.resolve()}",
+            "bot_username": "fremad_local_bot",
+            "redis_url": None,
+        }
+    )
 
 
 async def _simulate(settings: Settings) -> int:

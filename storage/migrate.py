@@ -31,12 +31,19 @@ async def upgrade_async(database_url: str, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, database_url, revision)
 
 
-def ensure_sqlite_folder(database_url: str) -> None:
+def sqlite_folder(database_url: str) -> Path:
+    """The folder holding a SQLite database file (the working folder for an in-memory one)."""
     from sqlalchemy.engine import make_url
 
     url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    if url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return Path.cwd()
+
+
+def ensure_sqlite_folder(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        sqlite_folder(database_url).mkdir(parents=True, exist_ok=True)
 
 
 async def migration_state(database_url: str) -> tuple[str | None, str | None]:

@@ -11,10 +11,14 @@ from typing import Any
 from bot.app import App, build_app
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
 from bot.services.onboarding import OnboardingService
 from storage.models import Invite, Person, Role
 from storage.repositories.people import PeopleRepository
-from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
+
+
+# A fixed Fernet key for tests (never used anywhere else).
+TEST_ENCRYPTION_KEY = "x2ZkQ1hVb0lXcTNHc0N3ZGRlWlV5b0V3d2xqZ0ZzS1E="
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -23,6 +27,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "database_url": database_url,
         "bot_username": "fremad_test_bot",
         "telegram_api_url": "http://fake-telegram.invalid",
+        "encryption_key": TEST_ENCRYPTION_KEY,
+        "scheduler_enabled": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

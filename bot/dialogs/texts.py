@@ -44,33 +44,40 @@ class EngineTexts(Protocol):
     def __call__(self, key: TextKey, locale: str) -> str: ...
 
 
-# English message ids (for extraction into the Babel catalogs) and the Danish defaults.
+def N_(message: str) -> str:
+    """Marks a message id for extraction into the Babel catalogs (gettext's no-op marker)."""
+    return message
+
+
+# English message ids (extracted into the Babel catalogs via N_) and the Danish defaults.
 ENGINE_MSGIDS: Mapping[TextKey, str] = {
-    "skip": "Skip",
-    "done": "Done",
-    "yes": "Yes",
-    "no": "No",
-    "today": "Today",
-    "tomorrow": "Tomorrow",
-    "in_week": "In a week",
-    "share_question": "May your mentor read what you just wrote?",
-    "share_yes": "Yes, they may",
-    "share_no": "No, just for me",
-    "selected_mark": "✓",
-    "invalid_choice": "Please pick one of the buttons.",
-    "invalid_yes_no": "Please answer yes or no.",
-    "invalid_scale": "Please pick a number from {min} to {max}.",
-    "invalid_number": "Please write a number, e.g. 3.",
-    "invalid_number_min": "Please write a number of at least {min}.",
-    "invalid_number_max": "Please write a number of at most {max}.",
-    "invalid_time": "Please write a time like 08:30.",
-    "invalid_date": "Please write a date like 24-12-2025, or use a button.",
-    "date_too_early": "That date is too early — the first possible date is {date}.",
-    "date_too_late": "That date is too far ahead — the last possible date is {date}.",
-    "text_empty": "Please write a few words.",
-    "text_too_long": "That is a bit long — please keep it under {max} characters ({length} now).",
-    "too_few_selected": "Please pick at least {min}.",
-    "too_many_selected": "Please pick at most {max}.",
+    "skip": N_("Skip"),
+    "done": N_("Done"),
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "today": N_("Today"),
+    "tomorrow": N_("Tomorrow"),
+    "in_week": N_("In a week"),
+    "share_question": N_("May your mentor read what you just wrote?"),
+    "share_yes": N_("Yes, they may"),
+    "share_no": N_("No, just for me"),
+    "selected_mark": N_("✓"),
+    "invalid_choice": N_("Please pick one of the buttons."),
+    "invalid_yes_no": N_("Please answer yes or no."),
+    "invalid_scale": N_("Please pick a number from {min} to {max}."),
+    "invalid_number": N_("Please write a number, e.g. 3."),
+    "invalid_number_min": N_("Please write a number of at least {min}."),
+    "invalid_number_max": N_("Please write a number of at most {max}."),
+    "invalid_time": N_("Please write a time like 08:30."),
+    "invalid_date": N_("Please write a date like 24-12-2025, or use a button."),
+    "date_too_early": N_("That date is too early — the first possible date is {date}."),
+    "date_too_late": N_("That date is too far ahead — the last possible date is {date}."),
+    "text_empty": N_("Please write a few words."),
+    "text_too_long": N_(
+        "That is a bit long — please keep it under {max} characters ({length} now)."
+    ),
+    "too_few_selected": N_("Please pick at least {min}."),
+    "too_many_selected": N_("Please pick at most {max}."),
 }
 
 _DANISH: Mapping[TextKey, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from bot.handlers import fallback, groups, membership, onboarding
+from bot.handlers import checkins, dialogs, fallback, groups, membership, onboarding
 
 
 def get_routers() -> list[Router]:
@@ -12,7 +12,12 @@ def get_routers() -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(
-        onboarding.create_router(), membership.create_router(), fallback.create_router()
+        onboarding.create_router(),
+        # Feature routers go here, before the dialog router's free-text catch.
+        checkins.create_router(),
+        dialogs.create_router(),
+        membership.create_router(),
+        fallback.create_router(),
     )
 
     group = Router(name="group")

@@ -4,7 +4,7 @@ Core (pure Python, no network)::
 
     core = FakeTelegram(token=DEFAULT_TOKEN, bot_username="fremad_test_bot",
                         rate_limits=True | False | RateLimitConfig(...),
-                        clock=time.monotonic, wall_clock=time.time,
+                        clock=time.monotonic, wall_clock=time.time (or -> aware datetime),
                         strict_html_ampersand=True)
     await core.call(method, params: dict[str, str], files: dict[str, (filename, bytes)])
         -> (http_status, {"ok": True, "result": ...} | {"ok": False, "error_code", ...})
@@ -24,8 +24,12 @@ Test people::
     await user.send_sticker(); await user.send_photo(); await user.send_location()
     await user.send_document("cv.pdf", b"..."); await user.edit_message(update, "new")
     await user.click("Label", in_message=None)  # exact label, else substring
+    await user.click_index(2, in_message=None)  # 1-based, row by row, left to right
     await user.block(); await user.unblock()
     user.messages, user.last_message, user.last_text, user.buttons(), user.callback_answers
+    # user.messages / core.messages_in(chat_id): bot messages in order, each the latest
+    # version (edits applied in place; .edits holds earlier versions, .deleted is kept);
+    # message.buttons() -> [InlineButton(text, row, column, callback_data, url)]
     await user.wait_for_messages(n=1, timeout=10)   # HTTP mode
 
 Front doors::

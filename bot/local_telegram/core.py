@@ -12,6 +12,7 @@ import itertools
 import mimetypes
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from bot.local_telegram import spec
@@ -38,8 +39,13 @@ from bot.local_telegram.people import FakeUser
 
 UpdateSink = Callable[[dict[str, Any]], Awaitable[Any]]
 Files = dict[str, tuple[str, bytes]]
+# Unix seconds (time.time) or an aware datetime (e.g. ``ManualClock().now``).
+WallClock = Callable[[], "float | datetime"]
 
 DEFAULT_TOKEN = "123456789:AAFakeTelegramTestTokenForFremadBot00"
+# Text and caption limits count Unicode code points of the visible text (Python's len), not
+# UTF-16 units: a live probe had 4096 U+1F600 (8192 UTF-16 units) accepted and 4097 refused.
+# Entity offsets, by contrast, are in UTF-16 units (see html_check).
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 IDLE_QUIET_SECONDS = 0.3
@@ -64,7 +70,7 @@ class FakeTelegram:
         bot_first_name: str = "Fremad",
         rate_limits: bool | RateLimitConfig = True,
         clock: Clock = time.monotonic,
-        wall_clock: Callable[[], float] = time.time,
+        wall_clock: WallClock = time.time,
         strict_html_ampersand: bool = True,
     ) -> None:
         self.token = token
@@ -120,7 +126,13 @@ class FakeTelegram:
         return f"{prefix}{next(self._ids)}"
 
     def now(self) -> int:
-        return int(self.wall_clock())
+        """Unix time for message dates, from the injected wall clock."""
+        moment = self.wall_clock()
+        if isinstance(moment, datetime):
+            if moment.tzinfo is None:
+                raise ValueError("the fake Telegram's wall clock must return an aware datetime")
+            return int(moment.timestamp())
+        return int(moment)
 
     # ----------------------------------------------------------------- people
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-CONFLICT_OTHER_POLL = "Conflict: terminated by other getUpdates request"
+CONFLICT_OTHER_POLL = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
 CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"

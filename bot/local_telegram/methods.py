@@ -53,8 +53,24 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 # --------------------------------------------------------------------------- validation
 
 
+# Fields that give an inline button its action; a button with none of them (only text, style
+# or icon) is a "text button", which Telegram refuses in an inline keyboard.
+INLINE_BUTTON_ACTIONS = frozenset(
+    {
+        "url", "callback_data", "web_app", "login_url", "switch_inline_query",
+        "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
+        "callback_game", "pay",
+    }
+)  # fmt: skip
+
+
 def check_reply_markup(markup: Any) -> dict[str, Any] | None:
-    """Validate a reply_markup; inline buttons need 1-64 bytes of callback_data."""
+    """Validate a reply_markup; inline buttons need an action and 1-64 bytes of callback_data.
+
+    An inline keyboard is returned without empty rows, and one with no buttons at all as None:
+    Telegram accepts ``{"inline_keyboard": []}`` (bots use it to remove a keyboard) and the
+    message then simply has no ``reply_markup``.
+    """
     if markup is None:
         return None
     if not isinstance(markup, dict):
@@ -73,12 +89,24 @@ def check_reply_markup(markup: Any) -> dict[str, Any] | None:
                 size = len(data.encode("utf-8")) if isinstance(data, str) else 0
                 if not 1 <= size <= CALLBACK_DATA_MAX_BYTES:
                     raise bad_request("BUTTON_DATA_INVALID")
-            elif len(button) == 1:
+            elif not INLINE_BUTTON_ACTIONS.intersection(button):
                 raise bad_request(
                     "can't parse inline keyboard button: "
                     "Text buttons are unallowed in the inline keyboard"
                 )
-    return markup
+    kept = [row for row in rows if row]
+    if not kept:
+        return None
+    return {**markup, "inline_keyboard": kept}
+
+
+def inline_part(markup: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The part of a message's markup that edits compare and change: its inline keyboard.
+
+    A reply keyboard belongs to the chat, not to the message; Telegram never returns it
+    in ``Message.reply_markup`` and an edit neither compares nor removes it.
+    """
+    return markup if markup is not None and "inline_keyboard" in markup else None
 
 
 def inline_markup_only(markup: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -147,10 +175,16 @@ def apply_edit(
     raw_text: str | None,
     parse_mode: str | None,
 ) -> dict[str, Any]:
-    if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
+    if (text, entities, markup) == (
+        message.text,
+        message.entities,
+        inline_part(message.reply_markup),
+    ):
         raise ApiError(400, NOT_MODIFIED)
     message.edits.append(message.snapshot())
-    message.text, message.entities, message.reply_markup = text, entities, markup
+    if markup is not None or inline_part(message.reply_markup) is not None:
+        message.reply_markup = markup
+    message.text, message.entities = text, entities
     message.raw_text, message.parse_mode = raw_text, parse_mode
     message.edit_date = tg.now()
     tg.notify()

@@ -9,6 +9,7 @@ from bot.local_telegram.objects import (
     BotMessage,
     CallbackAnswer,
     CallbackQueryRecord,
+    InlineButton,
     image_size,
 )
 
@@ -209,7 +210,26 @@ class FakeUser:
             )
         if len(matches) > 1 and matches[0].text != label:
             raise AssertionError(f"{label!r} matches several buttons: {[b.text for b in matches]}")
-        button = matches[0]
+        return await self._press(message, matches[0])
+
+    async def click_index(self, n: int, in_message: BotMessage | None = None) -> str:
+        """Tap button number ``n`` (1-based, row by row, left to right) of the latest keyboard.
+
+        Uses the latest bot message with inline buttons unless ``in_message`` is given; for
+        labels that repeat or are hard to type (the terminal simulator numbers buttons).
+        """
+        message = in_message or self.keyboard_message()
+        buttons = message.buttons()
+        if not 1 <= n <= len(buttons):
+            labels = [f"{i}. {b.text}" for i, b in enumerate(buttons, 1)]
+            raise AssertionError(
+                f"no button number {n} in message {message.message_id}; buttons: {labels}"
+            )
+        return await self._press(message, buttons[n - 1])
+
+    async def _press(self, message: BotMessage, button: InlineButton) -> str:
+        if message.deleted:
+            raise AssertionError(f"message {message.message_id} was deleted by the bot")
         if button.callback_data is None:
             raise AssertionError(f"button {button.text!r} is not a callback button: {button}")
         query_id = self.core.next_id(f"cbq-{self.id}-")

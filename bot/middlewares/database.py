@@ -9,25 +9,21 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.config import Settings
 from bot.context import PerUpdate
+from bot.runtime import Runtime
 from storage.repositories.people import PeopleRepository
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, settings: Settings
-    ) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], runtime: Runtime) -> None:
         self.sessionmaker = sessionmaker
-        self.clock = clock
-        self.settings = settings
+        self.runtime = runtime
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
-            data.update(PerUpdate(session, self.clock, self.settings).as_data())
+            data.update(PerUpdate(session, self.runtime).as_data())
             user = data.get("event_from_user")
             data["person"] = (
                 await PeopleRepository(session).by_telegram_id(user.id) if user else None

@@ -1,4 +1,4 @@
-"""The one outgoing queue: every scheduled message leaves through it, paced under Telegram's limits.
+"""The one outgoing queue: scheduled messages leave through it, paced under Telegram's limits.
 
 Rules, in plain words:
 - Never faster than the pacer allows: by default 29 messages/s for the bot, 1/s per chat.
@@ -43,6 +43,7 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import Message
 
 from bot.telegram.pacing import LocalPacer, Pacer
+from bot.telegram.retry_after import retry_disabled
 
 log = logging.getLogger(__name__)
 
@@ -235,11 +236,10 @@ class SendQueue:
     # ----------------------------------------------------------------- one message
 
     async def _deliver(self, chat: _Chat, item: _Item) -> None:
-        holds_slot = True
         try:
             result = SendResult(SendOutcome.SKIPPED)
             if item.before_send is None or await item.before_send():
-                result, holds_slot = await self._attempts(item)
+                result = await self._attempts(item)
             self._resolve(item, result)
             if result.outcome is SendOutcome.BLOCKED:
                 self._drop_queued(item.chat_id, "forbidden")
@@ -250,44 +250,45 @@ class SendQueue:
             log.exception("send queue: unexpected %s", type(exc).__name__)
             self._resolve(item, SendResult(SendOutcome.FAILED, error="internal"))
         finally:
-            if holds_slot:
-                self._slots.release()
+            self._slots.release()
             chat.busy = False
             if chat.items:
                 self._make_ready(item.chat_id, self.clock())
             elif self._chats.get(item.chat_id) is chat:
                 del self._chats[item.chat_id]
 
-    async def _attempts(self, item: _Item) -> tuple[SendResult, bool]:
-        """Sends with retries; returns the result and whether the caller still holds a slot."""
+    async def _attempts(self, item: _Item) -> SendResult:
+        """Sends with retries, holding one in-flight slot whenever a request is out."""
         retry_afters = network_failures = 0
         while True:
             try:
-                message = await self.bot(item.method)
+                # The queue paces and waits out 429s itself; the session middleware must not.
+                with retry_disabled():
+                    message = await self.bot(item.method)
             except TelegramRetryAfter as exc:
                 self.stats.retry_after += 1
                 retry_afters += 1
                 if retry_afters > self.max_retry_after:
-                    return self._failed("retry_after"), True
+                    return self._failed("retry_after")
                 await self.pacer.hold_chat(item.chat_id, exc.retry_after)
                 await self._pause_then_reacquire(item.chat_id, exc.retry_after)
                 continue
             except TelegramForbiddenError:
                 self.stats.forbidden += 1
                 await self._report_forbidden(item.chat_id)
-                return SendResult(SendOutcome.BLOCKED, error="forbidden"), True
+                return SendResult(SendOutcome.BLOCKED, error="forbidden")
             except (TelegramNetworkError, TelegramServerError) as exc:
                 self.stats.network_errors += 1
                 network_failures += 1
                 if network_failures >= self.max_network_attempts:
-                    return self._failed(_error_code(exc), retryable=True), True
+                    return self._failed(_error_code(exc), retryable=True)
                 delay = min(self.backoff_max, self.backoff_base * 2 ** (network_failures - 1))
                 await self._pause_then_reacquire(item.chat_id, delay)
                 continue
             except TelegramAPIError as exc:
-                return self._failed(_error_code(exc)), True
+                return self._failed(_error_code(exc))
             self.stats.sent += 1
-            return SendResult(SendOutcome.SENT, message=message), True
+            return SendResult(SendOutcome.SENT, message=message)
 
     async def _pause_then_reacquire(self, chat_id: int, seconds: float) -> None:
         """Gives the in-flight slot back while waiting; takes a slot and a pacing turn again."""

@@ -1,4 +1,5 @@
-"""The deliveries ledger: every scheduled message Fremad owes someone, one row per (person, kind, slot).
+"""The deliveries ledger: each scheduled message Fremad owes someone, one row per
+(person, kind, slot).
 
 The unique key (person_id, kind, slot_key) is what makes "never twice" hold across restarts and
 instances: planning the same due item again is a no-op. The row holds no message text.

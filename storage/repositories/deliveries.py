@@ -105,7 +105,13 @@ class DeliveriesRepository:
         return added
 
     async def claim_due(
-        self, *, now: datetime, not_before: datetime, limit: int, instance: str
+        self,
+        *,
+        now: datetime,
+        not_before: datetime,
+        limit: int,
+        instance: str,
+        claimed_at: datetime,
     ) -> Sequence[Delivery]:
         """Claims up to ``limit`` pending rows due in [not_before, now], oldest first."""
         due_ids = (
@@ -127,15 +133,14 @@ class DeliveriesRepository:
             .values(
                 status=DeliveryStatus.CLAIMED.value,
                 claimed_by=instance,
-                claimed_at=now,
+                claimed_at=claimed_at,
                 attempts=Delivery.attempts + 1,
             )
             .returning(Delivery)
             .execution_options(synchronize_session=False)
         )
         result = await self.session.execute(statement)
-        claimed = sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))
-        return claimed
+        return sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))
 
     async def start_sending(self, delivery_id: int, instance: str, now: datetime) -> bool:
         """claimed → sending, only for the claim holder; False means: do not send."""
@@ -164,9 +169,7 @@ class DeliveriesRepository:
             .where(
                 Delivery.id == delivery_id,
                 Delivery.claimed_by == instance,
-                Delivery.status.in_(
-                    [DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value]
-                ),
+                Delivery.status.in_([DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value]),
             )
             .values(**values)
             .execution_options(synchronize_session=False)
@@ -184,9 +187,7 @@ class DeliveriesRepository:
             .where(
                 Delivery.id == delivery_id,
                 Delivery.claimed_by == instance,
-                Delivery.status.in_(
-                    [DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value]
-                ),
+                Delivery.status.in_([DeliveryStatus.CLAIMED.value, DeliveryStatus.SENDING.value]),
             )
             .values(
                 status=DeliveryStatus.PENDING.value,
@@ -200,6 +201,17 @@ class DeliveriesRepository:
         result = await self.session.execute(statement)
         assert isinstance(result, CursorResult)
         return result.rowcount == 1
+
+    async def release_claim(self, delivery_id: int, instance: str) -> bool:
+        """claimed (nothing has left) → pending, for the next pass."""
+        return await self._move(
+            delivery_id,
+            instance,
+            DeliveryStatus.CLAIMED,
+            status=DeliveryStatus.PENDING.value,
+            claimed_by=None,
+            claimed_at=None,
+        )
 
     async def _move(
         self, delivery_id: int, instance: str, from_status: DeliveryStatus, **values: Any
@@ -271,7 +283,7 @@ class DeliveriesRepository:
         if kind is not None:
             statement = statement.where(Delivery.kind == kind)
         result = await self.session.execute(statement)
-        return {status: count for status, count in result.tuples()}
+        return {status: count for status, count in result.all()}
 
     async def count_due_unsent(self, now: datetime) -> int:
         """Due but not yet sent (pending/claimed/sending): the health check's backlog."""
@@ -319,7 +331,11 @@ class ScheduleCandidatesRepository:
             )
             .order_by(Person.id)
         )
-        return [CheckinCandidate(*row) for row in result.tuples()]
+        return [CheckinCandidate(*row) for row in result.all()]
+
+    async def longest_reminder_delay_minutes(self) -> int:
+        result = await self.session.execute(select(func.max(YouthSettings.reminder_delay_minutes)))
+        return int(result.scalar_one() or 0)
 
     async def sent_without_follow_up(
         self, kind: str, follow_up_kind: str, due_since: datetime
@@ -352,7 +368,7 @@ class ScheduleCandidatesRepository:
                 Person.unreachable_since.is_(None),
             )
         )
-        return [SentCheckin(*row) for row in result.tuples()]
+        return [SentCheckin(*row) for row in result.all()]
 
     async def people_by_id(self, person_ids: Iterable[int]) -> dict[int, Person]:
         ids = sorted(set(person_ids))

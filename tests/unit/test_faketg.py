@@ -441,3 +441,169 @@ async def test_server_accepts_json_bodies_and_get_queries(core: FakeTelegram) ->
             }
     assert core.user(42).last_text == "json"
     assert core.calls_to("sendMessage")[0].params["disable_notification"] is True
+
+
+async def test_inline_button_without_an_action_is_refused(door: Door) -> None:
+    await door.core.user(42).send_text("hi")
+    for button in (
+        InlineKeyboardButton(text="Bare"),
+        InlineKeyboardButton(text="Styled", style="primary"),
+    ):
+        markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
+        with pytest.raises(TelegramBadRequest, match="Text buttons are unallowed"):
+            await door.bot.send_message(42, "no", reply_markup=markup)
+    url_button = InlineKeyboardButton(text="Web", url="https://example.test")
+    sent = await door.bot.send_message(
+        42, "ok", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[url_button]])
+    )
+    assert sent.reply_markup is not None
+
+
+async def test_callback_data_of_exactly_64_multibyte_bytes_is_accepted(door: Door) -> None:
+    await door.core.user(42).send_text("hi")
+    await door.bot.send_message(42, "ok", reply_markup=keyboard(("Æ", "æ" * 32)))
+    assert door.core.user(42).last_message.buttons()[0].callback_data == "æ" * 32
+
+
+async def test_empty_inline_keyboard_means_no_keyboard(door: Door) -> None:
+    ada = door.core.user(42)
+    await ada.send_text("hi")
+    empty = InlineKeyboardMarkup(inline_keyboard=[])
+    sent = await door.bot.send_message(42, "Hej", reply_markup=empty)
+    assert sent.reply_markup is None and ada.last_message.reply_markup is None
+    for markup in (None, empty):
+        with pytest.raises(TelegramBadRequest, match="message is not modified"):
+            await door.bot.edit_message_reply_markup(
+                chat_id=42, message_id=sent.message_id, reply_markup=markup
+            )
+    with_keyboard = await door.bot.send_message(42, "Vælg", reply_markup=keyboard(("Ja", "y")))
+    await door.bot.edit_message_reply_markup(
+        chat_id=42, message_id=with_keyboard.message_id, reply_markup=empty
+    )
+    assert ada.last_message.reply_markup is None and ada.last_message.buttons() == []
+
+
+async def test_edit_ignores_the_reply_keyboard_of_a_message(door: Door) -> None:
+    from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
+
+    ada = door.core.user(42)
+    await ada.send_text("hi")
+    reply_keyboard = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Ja")]])
+    sent = await door.bot.send_message(42, "Svar", reply_markup=reply_keyboard)
+    assert sent.reply_markup is None  # Message.reply_markup only ever holds inline keyboards
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await door.bot.edit_message_text("Svar", chat_id=42, message_id=sent.message_id)
+    await door.bot.edit_message_text("Svar nu", chat_id=42, message_id=sent.message_id)
+    assert ada.last_message.reply_markup == {"keyboard": [[{"text": "Ja"}]]}
+
+
+async def test_length_limits_count_code_points_not_utf16_units(door: Door) -> None:
+    # Measured on real Telegram: 4096 emoji (8192 UTF-16 units) are accepted, 4097 refused.
+    await door.core.user(42).send_text("hi")
+    await door.bot.send_message(42, "😀" * 4096)
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await door.bot.send_message(42, "😀" * 4097)
+    await door.bot.send_document(42, BufferedInputFile(b"x", "a.txt"), caption="😀" * 1024)
+
+
+async def test_caption_limit_is_1024_visible_characters(door: Door, clock: FakeClock) -> None:
+    ada = door.core.user(42)
+    await ada.send_text("hi")
+    doc = await door.bot.send_document(
+        42, BufferedInputFile(b"x", "a.txt"), caption=f"<b>{'c' * 1024}</b>", parse_mode="HTML"
+    )
+    assert doc.caption == "c" * 1024
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        await door.bot.send_photo(42, BufferedInputFile(TINY_PNG, "p.png"), caption="c" * 1025)
+    with pytest.raises(TelegramBadRequest, match="message caption is too long"):
+        await door.bot.edit_message_caption(
+            chat_id=42, message_id=doc.message_id, caption="c" * 1025
+        )
+    clock.now += 5
+    edited = await door.bot.edit_message_caption(chat_id=42, message_id=doc.message_id)
+    assert isinstance(edited, Message) and edited.caption is None  # no caption removes it
+
+
+async def test_uploads_reuse_file_ids_and_reject_non_images(door: Door) -> None:
+    ada = door.core.user(42)
+    await ada.send_text("hi")
+    doc = await door.bot.send_document(42, BufferedInputFile(b"%PDF-1", "plan æø.pdf"))
+    assert doc.document and doc.document.file_name == "plan æø.pdf"
+    again = await door.bot.send_document(42, doc.document.file_id)
+    assert again.document and again.document.file_id == doc.document.file_id
+    assert ada.last_message.file and ada.last_message.file.data == b"%PDF-1"
+    with pytest.raises(TelegramBadRequest, match="IMAGE_PROCESS_FAILED"):
+        await door.bot.send_photo(42, BufferedInputFile(b"not an image", "x.png"))
+    with pytest.raises(TelegramBadRequest, match="file must be non-empty"):
+        await door.bot.send_document(42, BufferedInputFile(b"", "empty.txt"))
+
+
+async def test_callback_answer_text_limit_and_single_answer(core: FakeTelegram) -> None:
+    bot = Bot(core.token, session=FakeSession(core))
+    ada = core.user(42)
+    await ada.send_text("hi")
+    await bot.send_message(42, "Vælg", reply_markup=keyboard(("Ja", "y")))
+    first = await ada.click("Ja")
+    with pytest.raises(TelegramBadRequest, match="MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query(first, text="x" * 201)
+    assert await bot.answer_callback_query(first, text="x" * 200)
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query(first)
+
+
+async def test_click_index_taps_by_number_in_reading_order(core: FakeTelegram) -> None:
+    bot = Bot(core.token, session=FakeSession(core))
+    ada = core.user(42)
+    await ada.send_text("hi")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="Ok", callback_data="a"),
+                InlineKeyboardButton(text="Ok", callback_data="b"),
+            ],
+            [InlineKeyboardButton(text="Web", url="https://example.test")],
+            [InlineKeyboardButton(text="Ok", callback_data="c")],
+        ]
+    )
+    sent = await bot.send_message(42, "Vælg", reply_markup=markup)
+    await bot.send_message(42, "Nyere", reply_markup=keyboard(("Ny", "n")))
+    first = ada.messages[0]
+    assert [b.callback_data for b in first.buttons()] == ["a", "b", None, "c"]
+    await ada.click_index(2, in_message=first)
+    await ada.click_index(4, in_message=first)
+    await ada.click_index(1)  # the latest message with buttons
+    assert [q.data for q in core.callback_queries.values()] == ["b", "c", "n"]
+    with pytest.raises(AssertionError, match="not a callback button"):
+        await ada.click_index(3, in_message=first)
+    with pytest.raises(AssertionError, match=r"no button number 5 .*'4\. Ok'"):
+        await ada.click_index(5, in_message=first)
+    await bot.delete_message(42, sent.message_id)
+    with pytest.raises(AssertionError, match="was deleted"):
+        await ada.click_index(1, in_message=first)
+
+
+async def test_terminated_poll_gets_telegrams_full_conflict_text(door: Door) -> None:
+    first = asyncio.create_task(door.bot.get_updates(timeout=5))
+    assert await door.core.wait_for(lambda: bool(door.core.calls_to("getUpdates")), 5)
+    await door.bot.get_updates(timeout=0)
+    with pytest.raises(TelegramConflictError, match="make sure that only one bot instance"):
+        await asyncio.wait_for(first, 5)
+
+
+async def test_message_dates_follow_the_injected_wall_clock() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.clock import ManualClock
+
+    wall = ManualClock(datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
+    core = FakeTelegram(rate_limits=False, wall_clock=wall.now)
+    bot = Bot(core.token, session=FakeSession(core))
+    update = await core.user(42).send_text("hi")
+    assert update["message"]["date"] == int(wall.now().timestamp())
+    sent = await bot.send_message(42, "Hej")
+    assert sent.date == wall.now()
+    wall.advance(timedelta(minutes=5))
+    edited = await bot.edit_message_text("Hej igen", chat_id=42, message_id=sent.message_id)
+    assert isinstance(edited, Message) and edited.edit_date == int(wall.now().timestamp())
+    seconds = FakeTelegram(wall_clock=lambda: 1_700_000_000.9)
+    assert seconds.now() == 1_700_000_000

@@ -82,3 +82,21 @@ def test_params_are_typed_from_the_spec() -> None:
     assert coerce_params("sendMessage", {"chat_id": "@chan"})["chat_id"] == "@chan"
     with pytest.raises(ParamError):
         coerce_params("getUpdates", {"offset": "soon"})
+
+
+def test_nested_tags_links_entities_and_newlines() -> None:
+    parsed = parse_html(
+        '<b>Fed <i>og kursiv</i></b>\n<a href="https://fremad.dk/?a=1&amp;b=2">&lt;link&gt;</a>'
+    )
+    assert parsed.text == "Fed og kursiv\n<link>"
+    assert parsed.entities == [
+        {"type": "bold", "offset": 0, "length": 13},
+        {"type": "italic", "offset": 4, "length": 9},
+        {"type": "text_link", "offset": 14, "length": 6, "url": "https://fremad.dk/?a=1&b=2"},
+    ]
+
+
+@pytest.mark.parametrize("html", ["linje 1<br>linje 2", "linje 1<br/>linje 2", "<p>x</p>"])
+def test_html_line_breaks_must_be_newlines(html: str) -> None:
+    with pytest.raises(HtmlParseError, match="Unsupported start tag"):
+        parse_html(html)

@@ -1,0 +1,76 @@
+"""Answers to staff scripts: a tapped button or typed text goes to the open run."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.runtime import Runtime
+from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
+from bot.telegram.dialog_render import DialogAnswer, turn_messages
+from storage.models import Person
+
+
+async def send_turn(bot: Bot, chat_id: int, run: RunTurn, runtime: Runtime) -> None:
+    """Sends a turn's messages in order, then what its actions ask for (e.g. the help lines)."""
+    for method in turn_messages(chat_id, run):
+        await bot(method)
+    if "show_sos" in run.turn.actions:
+        await bot.send_message(
+            chat_id, runtime.crisis_lines.render(_locale(runtime), runtime.clock.now(), _)
+        )
+
+
+def _locale(runtime: Runtime) -> str:
+    return runtime.i18n.current_locale
+
+
+async def on_dialog_button(
+    call: CallbackQuery,
+    callback_data: DialogAnswer,
+    bot: Bot,
+    state: FSMContext,
+    person: Person | None,
+    dialogs: DialogRunner,
+    runtime: Runtime,
+) -> None:
+    if person is None:
+        await call.answer(_("That button has expired."))
+        return
+    result = await dialogs.reply(
+        person, state, callback_data.value, token=callback_data.token, seq=callback_data.seq
+    )
+    if not isinstance(result, RunTurn):
+        await call.answer(_("That button has expired."))
+        return
+    await call.answer()
+    if isinstance(call.message, Message) and result.turn.error is None:
+        await call.message.edit_reply_markup(reply_markup=None)
+    await send_turn(bot, person.telegram_id, result, runtime)
+
+
+async def on_dialog_text(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    person: Person | None,
+    dialogs: DialogRunner,
+    runtime: Runtime,
+) -> None:
+    if person is None:
+        return
+    result = await dialogs.reply(person, state, message.text or "")
+    if isinstance(result, RunTurn):
+        await send_turn(bot, person.telegram_id, result, runtime)
+    elif isinstance(result, Stale) or result is None:
+        await message.answer(_("I didn't quite catch that. /help shows what I can do."))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_dialog_button, DialogAnswer.filter())
+    router.message.register(on_dialog_text, StateFilter(DIALOG_STATE), F.text)
+    return router

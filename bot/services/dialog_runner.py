@@ -1,0 +1,240 @@
+"""Running staff scripts for a person: start, answer, resume — with state in the conversation
+store (database or Redis), so a question sent by one process is answered in another.
+
+A run finishes on the script version it started on. Every recorded answer is stored at once,
+pointing at that version and at the day it is about.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.dialogs import DialogContext, EngineTexts, SubgoalCatalogue, Turn, answer, current, start
+from bot.services.script_registry import ScriptRegistry
+from storage.models import Answer, Person
+from storage.repositories.dialogs import AnswersRepository
+
+DIALOG_STATE = "dialog:run"
+
+
+class ConversationStore(Protocol):
+    """The slice of aiogram's FSMContext a run needs (kept as a protocol: no aiogram here)."""
+
+    async def get_state(self) -> str | None: ...
+    async def set_state(self, state: str | None = None) -> None: ...
+    async def get_data(self) -> dict[str, Any]: ...
+    async def set_data(self, data: Mapping[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a run is for: its purpose (checkin, attendance, goal, …), the day it is about and an
+    optional reference (an attendance occurrence, a goal)."""
+
+    token: str
+    script_id: str
+    version: int
+    purpose: str
+    for_date: date
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class RunTurn:
+    info: RunInfo
+    turn: Turn
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The button belongs to a question that is no longer open."""
+
+
+FinishHook = Callable[[AsyncSession, Person, RunInfo, Turn, datetime], Awaitable[None]]
+
+
+@dataclass
+class DialogHooks:
+    """Per purpose: what a feature does when answers are recorded or a run finishes."""
+
+    on_recorded: dict[str, FinishHook] = field(default_factory=dict)
+    on_finished: dict[str, FinishHook] = field(default_factory=dict)
+
+
+@dataclass
+class DialogRunner:
+    session: AsyncSession
+    clock: Clock
+    registry: ScriptRegistry
+    catalogue: SubgoalCatalogue
+    texts: EngineTexts
+    hooks: DialogHooks
+    default_locale: str = "da"
+
+    def context(
+        self,
+        person: Person,
+        for_date: date,
+        variables: Mapping[str, object],
+        active_subgoals: Sequence[str] | None = None,
+    ) -> DialogContext:
+        values: dict[str, object] = {"first_name": person.first_name}
+        values.update(variables)
+        return DialogContext(
+            locale=person.locale or self.default_locale,
+            variables=values,
+            active_subgoals=(
+                list(active_subgoals)
+                if active_subgoals is not None
+                else self.catalogue.default_active()
+            ),
+            catalogue=self.catalogue,
+            texts=self.texts,
+            today=for_date,
+        )
+
+    async def begin(
+        self,
+        person: Person,
+        conversation: ConversationStore,
+        script_id: str,
+        *,
+        purpose: str,
+        for_date: date,
+        ref: str | None = None,
+        variables: Mapping[str, object] | None = None,
+        active_subgoals: Sequence[str] | None = None,
+    ) -> RunTurn:
+        """Starts a run, replacing any unfinished one (its answers so far stay stored)."""
+        live = await self.registry.active(self.session, script_id, self.clock.now())
+        info = RunInfo(secrets.token_hex(4), script_id, live.version, purpose, for_date, ref)
+        variables = dict(variables or {})
+        context = self.context(person, for_date, variables, active_subgoals)
+        turn = start(live.script, context)
+        await self._after_turn(person, conversation, info, turn, variables, active_subgoals)
+        return RunTurn(info, turn)
+
+    async def reply(
+        self,
+        person: Person,
+        conversation: ConversationStore,
+        raw: str,
+        *,
+        token: str | None = None,
+        seq: int | None = None,
+    ) -> RunTurn | Stale | None:
+        """An answer to the open question: a button (token+seq must match) or typed text.
+        None when no run is open."""
+        data = await conversation.get_data()
+        run = data.get("dialog")
+        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+            return Stale() if token is not None else None
+        info = _info(run)
+        if token is not None and (token != info.token or seq != run["state"].get("seq")):
+            return Stale()
+        script = await self.registry.version(self.session, info.script_id, info.version)
+        variables = run.get("variables", {})
+        subgoals = run.get("subgoals")
+        context = self.context(person, info.for_date, variables, subgoals)
+        turn = answer(script, run["state"], raw, context)
+        await self._after_turn(person, conversation, info, turn, variables, subgoals)
+        return RunTurn(info, turn)
+
+    async def resume(self, person: Person, conversation: ConversationStore) -> RunTurn | None:
+        """The open question again (after a restart, or when someone asks where they were)."""
+        data = await conversation.get_data()
+        run = data.get("dialog")
+        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+            return None
+        info = _info(run)
+        script = await self.registry.version(self.session, info.script_id, info.version)
+        context = self.context(
+            person, info.for_date, run.get("variables", {}), run.get("subgoals")
+        )
+        return RunTurn(info, current(script, run["state"], context))
+
+    async def open_run(self, conversation: ConversationStore) -> RunInfo | None:
+        data = await conversation.get_data()
+        run = data.get("dialog")
+        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+            return None
+        return _info(run)
+
+    async def _after_turn(
+        self,
+        person: Person,
+        conversation: ConversationStore,
+        info: RunInfo,
+        turn: Turn,
+        variables: Mapping[str, object],
+        subgoals: Sequence[str] | None,
+    ) -> None:
+        if turn.recorded:
+            now = self.clock.now()
+            await AnswersRepository(self.session).add_all(
+                Answer(
+                    person_id=person.id,
+                    script_id=info.script_id,
+                    script_version=info.version,
+                    run_id=info.token,
+                    step_id=item.step_id,
+                    key=item.key,
+                    value=json.dumps(item.value, ensure_ascii=False),
+                    is_free_text=item.shared_with_mentor is not None,
+                    skipped=item.skipped,
+                    subgoal=item.subgoal,
+                    metric=item.metric,
+                    local_date=info.for_date,
+                    answered_at=now,
+                    shared_with_mentor=bool(item.shared_with_mentor),
+                )
+                for item in turn.recorded
+            )
+            hook = self.hooks.on_recorded.get(info.purpose)
+            if hook is not None:
+                await hook(self.session, person, info, turn, self.clock.now())
+        if turn.finished:
+            hook = self.hooks.on_finished.get(info.purpose)
+            if hook is not None:
+                await hook(self.session, person, info, turn, self.clock.now())
+        # Answers are committed before the conversation moves on: a crash in between means the
+        # question is asked again (an answer stored twice), never an answer lost.
+        await self.session.commit()
+        data = await conversation.get_data()
+        if turn.finished:
+            data.pop("dialog", None)
+            await conversation.set_data(data)
+            await conversation.set_state(None)
+            return
+        data["dialog"] = {
+            "token": info.token,
+            "script_id": info.script_id,
+            "version": info.version,
+            "purpose": info.purpose,
+            "for_date": info.for_date.isoformat(),
+            "ref": info.ref,
+            "state": turn.state,
+            "variables": dict(variables),
+            "subgoals": list(subgoals) if subgoals is not None else None,
+        }
+        await conversation.set_data(data)
+        await conversation.set_state(DIALOG_STATE)
+
+
+def _info(run: Mapping[str, Any]) -> RunInfo:
+    return RunInfo(
+        token=str(run["token"]),
+        script_id=str(run["script_id"]),
+        version=int(run["version"]),
+        purpose=str(run["purpose"]),
+        for_date=date.fromisoformat(str(run["for_date"])),
+        ref=run.get("ref"),
+    )
