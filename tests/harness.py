@@ -16,7 +16,6 @@ from bot.services.onboarding import OnboardingService
 from storage.models import Invite, Person, Role
 from storage.repositories.people import PeopleRepository
 
-
 # A fixed Fernet key for tests (never used anywhere else).
 TEST_ENCRYPTION_KEY = "x2ZkQ1hVb0lXcTNHc0N3ZGRlWlV5b0V3d2xqZ0ZzS1E="
 

@@ -1,5 +1,6 @@
 """All tables. Each feature keeps its tables in its own module; import them here for Alembic."""
 
+from storage.models.alerts import Alert, AlertKind
 from storage.models.base import Base, UtcDateTime
 from storage.models.checkins import CheckinDay, CheckinStatus
 from storage.models.conversations import ConversationState
@@ -9,6 +10,8 @@ from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Perso
 from storage.models.youth import YouthSettings
 
 __all__ = [
+    "Alert",
+    "AlertKind",
     "Answer",
     "CheckinDay",
     "CheckinStatus",

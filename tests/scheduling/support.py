@@ -48,9 +48,13 @@ async def add_youths(
     checkin_days: str = "12345",
     paused_from: date | None = None,
     paused_until: date | None = None,
+    reminder_delay_minutes: int = 0,
     tg: FakeTelegram | None = None,
 ) -> list[int]:
-    """Onboarded youths straight into the database (and their chats opened at the fake core)."""
+    """Onboarded youths straight into the database (and their chats opened at the fake core).
+
+    Reminders are off (delay 0) unless a test asks for them.
+    """
     ids: list[int] = []
     async with sessionmaker() as session:
         for telegram_id in telegram_ids:
@@ -71,6 +75,7 @@ async def add_youths(
                     checkin_days=checkin_days,
                     paused_from=paused_from,
                     paused_until=paused_until,
+                    reminder_delay_minutes=reminder_delay_minutes,
                     updated_at=now,
                 )
             )

@@ -164,7 +164,9 @@ async def test_reminder_once_when_unanswered_and_none_when_answered(
         registry.register(
             REMINDER, planner=reminder_planner(answered), composer=registry.composer(REMINDER)  # type: ignore[arg-type]
         )
-        first, second = await add_youths(stack.sessionmaker, [12, 13], clock.now(), tg=stack.tg)
+        first, second = await add_youths(
+            stack.sessionmaker, [12, 13], clock.now(), reminder_delay_minutes=120, tg=stack.tg
+        )
         answered_slots.add((second, "2026-11-23"))
         for _ in range(6 * 60):  # 08:55 → 14:55, every minute
             await stack.tick()
@@ -229,8 +231,8 @@ async def test_two_schedulers_on_postgres_send_each_message_once(
     postgres_url: str, clock: ManualClock
 ) -> None:
     """Two instances (own engines, queues, instance ids) run the same pass at the same time."""
-    from tests.conftest import _truncate_and_dispose
     from storage.db import create_engine
+    from tests.conftest import _truncate_and_dispose
 
     await _truncate_and_dispose(create_engine(postgres_url))
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=CPH))

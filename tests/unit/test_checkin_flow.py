@@ -29,7 +29,7 @@ async def test_checkin_command_runs_the_script_and_records_answers(harness: Harn
     assert "Klar til dagens check-in" in "\n".join(m.text or "" for m in ada.messages[-2:])
     assert ada.buttons()[:5] == ["1", "2", "3", "4", "5"]
     await ada.click("4")
-    assert any("1" == b for b in ada.buttons())  # energy scale next
+    assert any(b == "1" for b in ada.buttons())  # energy scale next
     await ada.click("3")
     plan_buttons = ada.buttons()
     assert len(plan_buttons) >= 4

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:13:14.356880
+Create Date: 2026-11-26 06:15:30.508438
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,6 +54,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('telegram_id', name=op.f('uq_people_telegram_id'))
     )
+    op.create_table('alerts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('sent_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.Column('escalated_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['people.id'], name=op.f('fk_alerts_acknowledged_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_alerts_mentor_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_alerts_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts')),
+    sa.UniqueConstraint('youth_id', 'kind', 'local_date', name=op.f('uq_alerts_youth_id'))
+    )
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alerts_youth_id'), ['youth_id'], unique=False)
+
     op.create_table('answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -214,6 +235,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_answers_person_date')
 
     op.drop_table('answers')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alerts_youth_id'))
+
+    op.drop_table('alerts')
     op.drop_table('people')
     op.drop_table('conversation_states')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
