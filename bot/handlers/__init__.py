@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from bot.handlers import checkins, dialogs, fallback, groups, membership, onboarding
+from bot.handlers import checkins as checkins
+from bot.handlers import dialogs as dialogs
+from bot.handlers import fallback as fallback
+from bot.handlers import groups as groups
+from bot.handlers import invites as invites
+from bot.handlers import membership as membership
+from bot.handlers import onboarding as onboarding
 
 
 def get_routers() -> list[Router]:
@@ -14,6 +20,7 @@ def get_routers() -> list[Router]:
     private.include_routers(
         onboarding.create_router(),
         # Feature routers go here, before the dialog router's free-text catch.
+        invites.create_router(),
         checkins.create_router(),
         dialogs.create_router(),
         membership.create_router(),

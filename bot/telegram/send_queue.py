@@ -169,13 +169,16 @@ class SendQueue:
     ) -> SendResult:
         return await self.submit(chat_id, method, before_send=before_send)
 
-    async def close(self) -> None:
-        """Stops sending; messages still queued are resolved as DROPPED."""
+    async def close(self, in_flight_timeout: float = 10.0) -> None:
+        """Starts nothing new, lets requests already on the wire finish (up to the timeout, so
+        a clean shutdown leaves nothing "uncertain"), and resolves the rest as DROPPED."""
         if self._runner is not None:
             self._runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._runner
             self._runner = None
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=in_flight_timeout)
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:
