@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     # Requests on the wire at once; also bounds what a crash can leave "uncertain".
     send_max_in_flight: int = Field(default=8, ge=1, le=256)
     send_max_network_attempts: int = Field(default=5, ge=1, le=20)
+    # Reporting (mentor summaries and alerts).
+    # A mentor with more young people than this gets one digest with a button per youth.
+    summary_digest_over: int = Field(default=8, ge=1, le=200)
+    # Alerts: missed check-ins / low mood (mood at most alert_low_mood_max) N days in a row.
+    alert_missed_days: int = Field(default=3, ge=1, le=30)
+    alert_low_mood_days: int = Field(default=3, ge=1, le=30)
+    alert_low_mood_max: int = Field(default=2, ge=1, le=5)
+    # An unacknowledged crisis alert goes to all staff after this many minutes.
+    crisis_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("timezone")
     @classmethod

@@ -16,6 +16,7 @@ from bot.services.checkins import CheckinService
 from bot.services.dialog_runner import DialogRunner
 from bot.services.onboarding import OnboardingService
 from bot.services.reachability import ReachabilityService
+from bot.services.youth_settings import YouthSettingsService
 
 
 def dialog_runner(session: AsyncSession, runtime: Runtime) -> DialogRunner:
@@ -45,4 +46,5 @@ class PerUpdate:
             "reachability": ReachabilityService(self.session, clock),
             "dialogs": runner,
             "checkins": CheckinService(self.session, clock, runner),
+            "youth_settings": YouthSettingsService(self.session, clock),
         }

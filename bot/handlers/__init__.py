@@ -11,6 +11,7 @@ from bot.handlers import groups as groups
 from bot.handlers import invites as invites
 from bot.handlers import membership as membership
 from bot.handlers import onboarding as onboarding
+from bot.handlers import settings as settings
 
 
 def get_routers() -> list[Router]:
@@ -21,6 +22,7 @@ def get_routers() -> list[Router]:
         onboarding.create_router(),
         # Feature routers go here, before the dialog router's free-text catch.
         invites.create_router(),
+        settings.create_router(),
         checkins.create_router(),
         dialogs.create_router(),
         membership.create_router(),

@@ -1,17 +1,35 @@
 """All tables. Each feature keeps its tables in its own module; import them here for Alembic."""
 
 from storage.models.alerts import Alert, AlertKind
+from storage.models.attendance import (
+    AbsenceReason,
+    Activity,
+    ActivityKind,
+    AttendanceRecord,
+    AttendanceSettings,
+    AttendanceStatus,
+)
 from storage.models.base import Base, UtcDateTime
 from storage.models.checkins import CheckinDay, CheckinStatus
 from storage.models.conversations import ConversationState
 from storage.models.deliveries import Delivery, DeliveryStatus
 from storage.models.dialogs import Answer, ScriptVersion
+from storage.models.goals import Goal, GoalStatus, GoalStep, StepStatus
+from storage.models.motivation import SentPrompt, Success, SuccessKind
 from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
+from storage.models.progress import MentorBelief, RatingSource, SubgoalRating, YouthSubgoal
+from storage.models.reporting import MentorNote, MentorSettings, SentSummary
 from storage.models.youth import YouthSettings
 
 __all__ = [
+    "AbsenceReason",
+    "Activity",
+    "ActivityKind",
     "Alert",
     "AlertKind",
+    "AttendanceRecord",
+    "AttendanceSettings",
+    "AttendanceStatus",
     "Answer",
     "CheckinDay",
     "CheckinStatus",
@@ -24,8 +42,22 @@ __all__ = [
     "DeliveryStatus",
     "Invite",
     "MentorLink",
+    "MentorNote",
+    "MentorSettings",
     "Person",
     "Role",
+    "SentSummary",
     "UtcDateTime",
+    "Goal",
+    "GoalStatus",
+    "GoalStep",
+    "StepStatus",
+    "SentPrompt",
+    "Success",
+    "SuccessKind",
+    "MentorBelief",
+    "RatingSource",
+    "SubgoalRating",
+    "YouthSubgoal",
     "YouthSettings",
 ]

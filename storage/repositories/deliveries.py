@@ -2,10 +2,10 @@
 
 Claiming is one statement on both dialects::
 
+    WITH due_ids AS (SELECT id FROM deliveries WHERE status='pending' AND ... LIMIT :n
+                     FOR UPDATE SKIP LOCKED)      -- PostgreSQL only; SQLite serialises writers
     UPDATE deliveries SET status='claimed', claimed_by=:me, ...
-    WHERE id IN (SELECT id FROM deliveries WHERE status='pending' AND ... LIMIT :n
-                 FOR UPDATE SKIP LOCKED)          -- PostgreSQL only; SQLite serialises writers
-      AND status='pending'
+    FROM due_ids WHERE deliveries.id = due_ids.id AND status='pending'
     RETURNING *
 
 so two instances never claim the same row, and every later step is a conditional update on
@@ -125,11 +125,12 @@ class DeliveriesRepository:
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
+            # A CTE runs once; PostgreSQL may re-run an IN (subquery) and exceed the LIMIT.
+            .cte("due_ids")
         )
         statement = (
             update(Delivery)
-            .where(Delivery.id.in_(due_ids), Delivery.status == DeliveryStatus.PENDING.value)
+            .where(Delivery.id == due_ids.c.id, Delivery.status == DeliveryStatus.PENDING.value)
             .values(
                 status=DeliveryStatus.CLAIMED.value,
                 claimed_by=instance,

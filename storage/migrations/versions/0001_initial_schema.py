@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:15:30.508438
+Create Date: 2026-11-26 06:17:55.219794
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,6 +54,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('telegram_id', name=op.f('uq_people_telegram_id'))
     )
+    op.create_table('activities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('title', storage.crypto.EncryptedText(), nullable=False),
+    sa.Column('place', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('weekdays', sa.String(length=7), nullable=True),
+    sa.Column('on_date', sa.Date(), nullable=True),
+    sa.Column('start_time', sa.String(length=5), nullable=False),
+    sa.Column('end_time', sa.String(length=5), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('travel_minutes', sa.Integer(), nullable=True),
+    sa.Column('notify_mentor', sa.Boolean(), nullable=True),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_activities_created_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_activities_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activities'))
+    )
+    with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.create_index('ix_activities_youth_deleted', ['youth_id', 'deleted_at'], unique=False)
+
     op.create_table('alerts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -97,6 +121,15 @@ def upgrade() -> None:
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.create_index('ix_answers_person_date', ['person_id', 'local_date'], unique=False)
 
+    op.create_table('attendance_settings',
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('tell_mentor', sa.Boolean(), nullable=False),
+    sa.Column('absence_alert_after', sa.Integer(), nullable=False),
+    sa.Column('weekly_rate_alert_below', sa.Integer(), nullable=False),
+    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_attendance_settings_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('youth_id', name=op.f('pk_attendance_settings'))
+    )
     op.create_table('checkin_days',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -147,6 +180,22 @@ def upgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_deliveries_status_due', ['status', 'due_at'], unique=False)
 
+    op.create_table('goals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('subgoal', sa.String(length=32), nullable=False),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_goals_created_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_goals_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_goals'))
+    )
+    with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.create_index('ix_goals_youth_status', ['youth_id', 'status'], unique=False)
+
     op.create_table('invites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -164,6 +213,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
     sa.UniqueConstraint('code', name=op.f('uq_invites_code'))
     )
+    op.create_table('mentor_beliefs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('recorded_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_mentor_beliefs_mentor_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_mentor_beliefs_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_beliefs'))
+    )
+    with op.batch_alter_table('mentor_beliefs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_beliefs_youth_id'), ['youth_id'], unique=False)
+
     op.create_table('mentor_links',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -178,6 +241,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mentor_links_mentor_id'), ['mentor_id'], unique=False)
         batch_op.create_index('ix_mentor_links_youth_current', ['youth_id', 'ended_at'], unique=False)
 
+    op.create_table('mentor_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=False),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_mentor_notes_mentor_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_mentor_notes_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_notes'))
+    )
+    with op.batch_alter_table('mentor_notes', schema=None) as batch_op:
+        batch_op.create_index('ix_mentor_notes_youth_created', ['youth_id', 'created_at'], unique=False)
+
+    op.create_table('mentor_settings',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('summary_weekday', sa.Integer(), nullable=False),
+    sa.Column('summary_time', sa.String(length=5), nullable=False),
+    sa.Column('quiet_from', sa.String(length=5), nullable=False),
+    sa.Column('quiet_until', sa.String(length=5), nullable=False),
+    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_mentor_settings_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', name=op.f('pk_mentor_settings'))
+    )
     op.create_table('script_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('script_id', sa.String(length=64), nullable=False),
@@ -195,6 +281,71 @@ def upgrade() -> None:
     with op.batch_alter_table('script_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_script_versions_script_id'), ['script_id'], unique=False)
 
+    op.create_table('sent_prompts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('prompt_id', sa.String(length=64), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('subgoal', sa.String(length=32), nullable=True),
+    sa.Column('ref', sa.String(length=64), nullable=True),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('sent_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_sent_prompts_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_prompts')),
+    sa.UniqueConstraint('youth_id', 'local_date', name=op.f('uq_sent_prompts_youth_id'))
+    )
+    op.create_table('sent_summaries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('week', sa.String(length=8), nullable=False),
+    sa.Column('sent_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=False),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_sent_summaries_mentor_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_sent_summaries_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_summaries')),
+    sa.UniqueConstraint('mentor_id', 'youth_id', 'week', name=op.f('uq_sent_summaries_mentor_id'))
+    )
+    with op.batch_alter_table('sent_summaries', schema=None) as batch_op:
+        batch_op.create_index('ix_sent_summaries_youth_sent', ['youth_id', 'sent_at'], unique=False)
+
+    op.create_table('subgoal_ratings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('subgoal', sa.String(length=32), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('rated_by_id', sa.Integer(), nullable=True),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('rated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['rated_by_id'], ['people.id'], name=op.f('fk_subgoal_ratings_rated_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_subgoal_ratings_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subgoal_ratings'))
+    )
+    with op.batch_alter_table('subgoal_ratings', schema=None) as batch_op:
+        batch_op.create_index('ix_subgoal_ratings_youth_subgoal', ['youth_id', 'subgoal'], unique=False)
+
+    op.create_table('successes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=True),
+    sa.Column('subgoal', sa.String(length=32), nullable=True),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('value', sa.Integer(), nullable=True),
+    sa.Column('previous_value', sa.Integer(), nullable=True),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('shared_with_mentor', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['people.id'], name=op.f('fk_successes_created_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_successes_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_successes')),
+    sa.UniqueConstraint('youth_id', 'kind', 'ref', name=op.f('uq_successes_youth_id'))
+    )
+    with op.batch_alter_table('successes', schema=None) as batch_op:
+        batch_op.create_index('ix_successes_youth_date', ['youth_id', 'local_date'], unique=False)
+
     op.create_table('youth_settings',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('checkin_time', sa.String(length=5), nullable=False),
@@ -206,22 +357,111 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_youth_settings_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_youth_settings'))
     )
+    op.create_table('youth_subgoals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('subgoal', sa.String(length=32), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('changed_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('changed_by_id', sa.Integer(), nullable=True),
+    sa.Column('dropped_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['people.id'], name=op.f('fk_youth_subgoals_changed_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_youth_subgoals_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_youth_subgoals')),
+    sa.UniqueConstraint('youth_id', 'subgoal', name=op.f('uq_youth_subgoals_youth_id'))
+    )
+    op.create_table('attendance_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=True),
+    sa.Column('reason', sa.String(length=16), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=True),
+    sa.Column('running_late_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('cant_come_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('mentor_told_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('recorded_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_attendance_records_activity_id_activities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_attendance_records_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_records')),
+    sa.UniqueConstraint('activity_id', 'local_date', name=op.f('uq_attendance_records_activity_id'))
+    )
+    with op.batch_alter_table('attendance_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_records_youth_id'), ['youth_id'], unique=False)
+
+    op.create_table('goal_steps',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('goal_id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('times_moved', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['goal_id'], ['goals.id'], name=op.f('fk_goal_steps_goal_id_goals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_goal_steps_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_goal_steps'))
+    )
+    with op.batch_alter_table('goal_steps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_goal_steps_goal_id'), ['goal_id'], unique=False)
+        batch_op.create_index('ix_goal_steps_youth_status', ['youth_id', 'status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('goal_steps', schema=None) as batch_op:
+        batch_op.drop_index('ix_goal_steps_youth_status')
+        batch_op.drop_index(batch_op.f('ix_goal_steps_goal_id'))
+
+    op.drop_table('goal_steps')
+    with op.batch_alter_table('attendance_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_records_youth_id'))
+
+    op.drop_table('attendance_records')
+    op.drop_table('youth_subgoals')
     op.drop_table('youth_settings')
+    with op.batch_alter_table('successes', schema=None) as batch_op:
+        batch_op.drop_index('ix_successes_youth_date')
+
+    op.drop_table('successes')
+    with op.batch_alter_table('subgoal_ratings', schema=None) as batch_op:
+        batch_op.drop_index('ix_subgoal_ratings_youth_subgoal')
+
+    op.drop_table('subgoal_ratings')
+    with op.batch_alter_table('sent_summaries', schema=None) as batch_op:
+        batch_op.drop_index('ix_sent_summaries_youth_sent')
+
+    op.drop_table('sent_summaries')
+    op.drop_table('sent_prompts')
     with op.batch_alter_table('script_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_script_versions_script_id'))
 
     op.drop_table('script_versions')
+    op.drop_table('mentor_settings')
+    with op.batch_alter_table('mentor_notes', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentor_notes_youth_created')
+
+    op.drop_table('mentor_notes')
     with op.batch_alter_table('mentor_links', schema=None) as batch_op:
         batch_op.drop_index('ix_mentor_links_youth_current')
         batch_op.drop_index(batch_op.f('ix_mentor_links_mentor_id'))
 
     op.drop_table('mentor_links')
+    with op.batch_alter_table('mentor_beliefs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_beliefs_youth_id'))
+
+    op.drop_table('mentor_beliefs')
     op.drop_table('invites')
+    with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.drop_index('ix_goals_youth_status')
+
+    op.drop_table('goals')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_status_due')
 
@@ -231,6 +471,7 @@ def downgrade() -> None:
 
     op.drop_table('consents')
     op.drop_table('checkin_days')
+    op.drop_table('attendance_settings')
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.drop_index('ix_answers_person_date')
 
@@ -239,6 +480,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alerts_youth_id'))
 
     op.drop_table('alerts')
+    with op.batch_alter_table('activities', schema=None) as batch_op:
+        batch_op.drop_index('ix_activities_youth_deleted')
+
+    op.drop_table('activities')
     op.drop_table('people')
     op.drop_table('conversation_states')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
