@@ -100,6 +100,16 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     return run_simulator(settings, database=args.database)
 
 
+def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.scheduling.cli_tick import tick_command
+
+    setup_logging(settings.log_level, settings.log_json)
+    report = asyncio.run(tick_command(settings, args.at))
+    print(json.dumps(report.as_dict()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fremad",
@@ -138,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("script", help="script id or path to a .yaml file")
     preview.add_argument("--lang", default="da", choices=["da", "en"])
     dialogs.set_defaults(handler=cmd_dialogs)
+
+    tick = sub.add_parser("tick", help="run one scheduler pass now (or as if it were --at)")
+    tick.add_argument(
+        "--at",
+        metavar="ISO-TIME",
+        help="e.g. 2026-11-23T09:00 (local TIMEZONE) or 2026-11-23T09:00+01:00",
+    )
+    tick.set_defaults(handler=cmd_tick)
 
     simulate = sub.add_parser(
         "simulate", help="chat with Fremad in the terminal (no token needed; local SQLite)"

@@ -22,6 +22,7 @@ from bot.clock import ManualClock
 from bot.config import REPO_ROOT, Settings
 from bot.local_telegram import FakeSession, FakeTelegram
 from bot.local_telegram.objects import BotMessage
+from bot.scheduling.tick import run_tick
 from bot.services.onboarding import OnboardingService
 from storage.models import Role
 from storage.repositories.people import PeopleRepository
@@ -191,13 +192,16 @@ class Simulator:
                 )
 
 
+# The simulator ticks every few simulated minutes (production: every minute); anything due in
+# between is sent at the next tick, well within the scheduler's grace window.
+SIMULATED_TICK = timedelta(minutes=5)
+
+
 async def advance_clock(app: App, clock: ManualClock, target: datetime) -> None:
-    """Moves the clock to `target`; the minute job runs on the way, as in production."""
-    tick = getattr(app, "tick", None)
+    """Moves the clock to `target`; the scheduler runs on the way, as it would in production."""
     while clock.now() < target:
-        clock.set(min(target, clock.now() + timedelta(minutes=1)))
-        if tick is not None:
-            await tick(clock.now())
+        clock.set(min(target, clock.now() + SIMULATED_TICK))
+        await run_tick(app.scheduling.tick_context, clock.now())
 
 
 async def start_simulator(settings: Settings, clock: ManualClock) -> tuple[App, FakeTelegram]:

@@ -28,6 +28,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "telegram_api_url": "http://fake-telegram.invalid",
         "encryption_key": TEST_ENCRYPTION_KEY,
         "scheduler_enabled": False,
+        # Tests move the clock themselves; pacing is tested in tests/scheduling with real limits.
+        "send_chat_interval_seconds": 0.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

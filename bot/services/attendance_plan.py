@@ -1,8 +1,8 @@
 """When a youth's planned activities happen. Pure: no I/O, no clock.
 
 The rules, in plain words:
-- A weekly activity happens on each of its weekdays from the day it was added (``valid_from``);
-  a one-off happens on its date. Times are local, in the youth's own zone.
+- A weekly activity happens on each of its weekdays, a one-off on its date; only occurrences
+  ending after ``valid_from`` (when it was added or re-timed) exist, so no past is made up. Times are local, in the youth's own zone.
 - A Danish public holiday (the ``holidays`` package, country DK) cancels an occurrence, and so
   does a paused period (from/until inclusive, an open end pauses until resumed). A cancelled
   occurrence is neither attended nor missed; it is shown, not counted.
@@ -43,7 +43,7 @@ class ActivitySpec:
     on_date: date | None
     start: time
     end: time
-    valid_from: date
+    valid_from: datetime
     zone: ZoneInfo
     travel_minutes: int | None = None
     paused_from: date | None = None
@@ -104,7 +104,7 @@ def happens_on(spec: ActivitySpec, day: date) -> bool:
     """Planned for ``day`` at all (before holidays and pauses are applied)."""
     if spec.on_date is not None:
         return day == spec.on_date
-    return day >= spec.valid_from and day.isoweekday() in spec.weekdays
+    return day.isoweekday() in spec.weekdays
 
 
 def occurrence_on(spec: ActivitySpec, day: date) -> Occurrence:
@@ -121,7 +121,9 @@ def occurrence_on(spec: ActivitySpec, day: date) -> Occurrence:
 
 def occurrences(spec: ActivitySpec, first: date, last: date) -> list[Occurrence]:
     """Every occurrence with a local date in [first, last], cancelled ones included."""
-    return [occurrence_on(spec, day) for day in _days(first, last) if happens_on(spec, day)]
+    first = max(first, spec.valid_from.astimezone(spec.zone).date() - timedelta(days=1))
+    found = (occurrence_on(spec, day) for day in _days(first, last) if happens_on(spec, day))
+    return [occ for occ in found if occ.ends_at > spec.valid_from]
 
 
 def occurrences_of(specs: Iterable[ActivitySpec], first: date, last: date) -> list[Occurrence]:

@@ -1,7 +1,10 @@
-"""Which version of each script is live. The database holds every published version; the files
-in dialogs/scripts/ are version 1 of each script, registered the first time it is needed.
+"""Which version of each script (and of the prompt library) is live. The database holds every
+published version; the files in dialogs/scripts/ are the first version of each, registered the
+first time it is needed.
 
-Parsed scripts are cached per (id, version): a version never changes once published.
+The active version is looked up in the database every time (never cached), so a publish or a
+rollback in one process reaches every process at once. Parsed versions are cached per
+(id, version): a version never changes once published.
 """
 
 from __future__ import annotations
@@ -14,9 +17,16 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogs import Script, load_script, load_script_bytes
+from bot.dialogs import DialogError, LintMessage, PromptLibrary, Script, check_bytes
+from bot.dialogs.lint import check_file
 from storage.models import ScriptVersion
 from storage.repositories.dialogs import ScriptVersionsRepository
+
+LIBRARY_KIND = "prompt_library"
+PROMPTS_ID = "prompts"
+
+Document = Script | PromptLibrary
+"""What a stored version holds: a script, or the prompt library."""
 
 
 @dataclass(frozen=True)
@@ -25,53 +35,101 @@ class LiveScript:
     version: int
 
 
+@dataclass(frozen=True)
+class LiveDocument:
+    document: Document
+    row: ScriptVersion
+
+    @property
+    def version(self) -> int:
+        return self.row.version
+
+
 class UnknownScript(LookupError):
     pass
+
+
+def _parse_source(source: str, name: str) -> Document:
+    result = check_bytes(source.encode("utf-8"), name, require_en=False)
+    document: Document | None = result.script or result.library
+    if not result.ok or document is None:
+        msgs = result.messages or [LintMessage(name, 1, 1, "this is not a dialog script")]
+        raise DialogError(msgs)
+    return document
 
 
 class ScriptRegistry:
     def __init__(self, scripts_dir: Path) -> None:
         self.scripts_dir = scripts_dir
-        self._cache: dict[tuple[str, int], Script] = {}
+        self._cache: dict[tuple[str, int], Document] = {}
 
     def shipped_path(self, script_id: str) -> Path:
         return self.scripts_dir / f"{script_id}.yaml"
 
+    def shipped_ids(self) -> list[str]:
+        """Ids of the shipped files (scripts and the prompt library), by file name."""
+        return sorted(p.stem for p in self.scripts_dir.glob("*.yaml"))
+
     async def active(self, session: AsyncSession, script_id: str, now: datetime) -> LiveScript:
-        repo = ScriptVersionsRepository(session)
-        row = await repo.active(script_id)
+        """The script new conversations use now."""
+        live = await self.active_document(session, script_id, now)
+        if live is None or not isinstance(live.document, Script):
+            raise UnknownScript(script_id)
+        return LiveScript(live.document, live.version)
+
+    async def prompt_library(
+        self, session: AsyncSession, now: datetime, library_id: str = PROMPTS_ID
+    ) -> PromptLibrary:
+        """The prompt library in use now (the shipped prompts.yaml until staff publish one)."""
+        live = await self.active_document(session, library_id, now)
+        if live is None or not isinstance(live.document, PromptLibrary):
+            raise UnknownScript(library_id)
+        return live.document
+
+    async def active_document(
+        self, session: AsyncSession, script_id: str, now: datetime
+    ) -> LiveDocument | None:
+        """The active version of a script or library; None when nothing by that id exists."""
+        row = await ScriptVersionsRepository(session).active(script_id)
         if row is None:
             row = await self._register_shipped(session, script_id, now)
-        return LiveScript(self._parse(row), row.version)
+        if row is None:
+            return None
+        return LiveDocument(self.parse(row), row)
 
     async def version(self, session: AsyncSession, script_id: str, version: int) -> Script:
         cached = self._cache.get((script_id, version))
-        if cached is not None:
+        if isinstance(cached, Script):
             return cached
         row = await ScriptVersionsRepository(session).get(script_id, version)
         if row is None:
             raise UnknownScript(f"{script_id} v{version}")
-        return self._parse(row)
+        document = self.parse(row)
+        if not isinstance(document, Script):
+            raise UnknownScript(f"{script_id} v{version}")
+        return document
 
-    def _parse(self, row: ScriptVersion) -> Script:
+    def parse(self, row: ScriptVersion) -> Document:
         key = (row.script_id, row.version)
         if key not in self._cache:
-            script = load_script_bytes(row.source.encode("utf-8"), f"{row.script_id}.yaml")
-            self._cache[key] = script
+            self._cache[key] = _parse_source(row.source, f"{row.script_id}.yaml")
         return self._cache[key]
 
     async def _register_shipped(
         self, session: AsyncSession, script_id: str, now: datetime
-    ) -> ScriptVersion:
+    ) -> ScriptVersion | None:
         path = self.shipped_path(script_id)
         if not path.is_file():
-            raise UnknownScript(script_id)
+            return None
         source = path.read_text(encoding="utf-8")
-        script = load_script(path)
+        checked = check_file(path, require_en=False)
+        document: Document | None = checked.script or checked.library
+        if not checked.ok or document is None:
+            raise DialogError(checked.messages)
         row = ScriptVersion(
-            script_id=script.id,
-            version=script.version,
-            kind=script.kind,
+            script_id=document.id,
+            version=document.version,
+            kind=document.kind if isinstance(document, Script) else LIBRARY_KIND,
             source=source,
             sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(),
             is_active=True,

@@ -19,6 +19,14 @@ from storage.models.motivation import SentPrompt, Success, SuccessKind
 from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
 from storage.models.progress import MentorBelief, RatingSource, SubgoalRating, YouthSubgoal
 from storage.models.reporting import MentorNote, MentorSettings, SentSummary
+from storage.models.safety import (
+    CrisisFlag,
+    CrisisResponse,
+    ErasureRequest,
+    ErasureStatus,
+    ProcessedUpdate,
+    SafetyPlan,
+)
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -60,4 +68,10 @@ __all__ = [
     "SubgoalRating",
     "YouthSubgoal",
     "YouthSettings",
+    "CrisisFlag",
+    "CrisisResponse",
+    "ErasureRequest",
+    "ErasureStatus",
+    "ProcessedUpdate",
+    "SafetyPlan",
 ]

@@ -68,8 +68,9 @@ class Activity(Base):
     on_date: Mapped[date | None] = mapped_column(Date, default=None)
     start_time: Mapped[str] = mapped_column(String(5))
     end_time: Mapped[str] = mapped_column(String(5))
-    # A weekly activity has occurrences from this local date on (no made-up past).
-    valid_from: Mapped[date] = mapped_column(Date)
+    # Only occurrences ending after this moment count: adding or re-timing an activity never
+    # makes up a past (set again when its schedule changes).
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
     # Minutes of travel; the "leave in 20 minutes" nudge comes 20 minutes before leaving.
     # None: no nudge (the default).
     travel_minutes: Mapped[int | None] = mapped_column(Integer, default=None)

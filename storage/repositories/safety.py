@@ -1,0 +1,135 @@
+"""Crisis flags, safety plans, erasure requests and handled update ids. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CrisisFlag, ErasureRequest, ErasureStatus, ProcessedUpdate, SafetyPlan
+
+
+class CrisisFlagsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, flag: CrisisFlag) -> CrisisFlag:
+        self.session.add(flag)
+        await self.session.flush()
+        return flag
+
+    async def get(self, flag_id: int) -> CrisisFlag | None:
+        return await self.session.get(CrisisFlag, flag_id)
+
+    async def for_person(self, person_id: int) -> Sequence[CrisisFlag]:
+        result = await self.session.execute(
+            select(CrisisFlag).where(CrisisFlag.person_id == person_id).order_by(CrisisFlag.id)
+        )
+        return result.scalars().all()
+
+    async def drop_undecided_texts(self, created_before: datetime) -> int:
+        """Forgets held texts the youth never decided about (privacy by default)."""
+        result = await self.session.execute(
+            update(CrisisFlag)
+            .where(
+                CrisisFlag.share_text.is_(None),
+                CrisisFlag.text.is_not(None),
+                CrisisFlag.created_at < created_before,
+            )
+            .values(text=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SafetyPlansRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> SafetyPlan | None:
+        return await self.session.get(SafetyPlan, person_id)
+
+    async def get_or_create(self, person_id: int, now: datetime) -> SafetyPlan:
+        plan = await self.get(person_id)
+        if plan is None:
+            plan = SafetyPlan(person_id=person_id, updated_at=now)
+            self.session.add(plan)
+            await self.session.flush()
+        return plan
+
+
+class ErasureRequestsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, person_id: int, now: datetime) -> ErasureRequest:
+        request = ErasureRequest(person_id=person_id, requested_at=now)
+        self.session.add(request)
+        await self.session.flush()
+        return request
+
+    async def get(self, request_id: int) -> ErasureRequest | None:
+        return await self.session.get(ErasureRequest, request_id)
+
+    async def open_for(self, person_id: int) -> ErasureRequest | None:
+        result = await self.session.execute(
+            select(ErasureRequest)
+            .where(
+                ErasureRequest.person_id == person_id,
+                ErasureRequest.status == ErasureStatus.REQUESTED.value,
+            )
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+
+class ProcessedUpdatesRepository:
+    """Claims on update ids. A claim is one row; the primary key makes a second claim fail."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, bot_id: int, update_id: int, now: datetime, stale_before: datetime) -> bool:
+        """True when this caller may handle the update: nobody claimed it, or the claim is
+        unfinished and older than `stale_before` (its instance died)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(ProcessedUpdate(bot_id=bot_id, update_id=update_id,
+                                                 claimed_at=now))
+                await self.session.flush()
+            return True
+        except IntegrityError:
+            pass
+        result = await self.session.execute(
+            update(ProcessedUpdate)
+            .where(
+                ProcessedUpdate.bot_id == bot_id,
+                ProcessedUpdate.update_id == update_id,
+                ProcessedUpdate.done_at.is_(None),
+                ProcessedUpdate.claimed_at < stale_before,
+            )
+            .values(claimed_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    async def finish(self, bot_id: int, update_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(ProcessedUpdate)
+            .where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id)
+            .values(done_at=now)
+        )
+
+    async def release(self, bot_id: int, update_id: int) -> None:
+        await self.session.execute(
+            delete(ProcessedUpdate).where(
+                ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id
+            )
+        )
+
+    async def forget_before(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(ProcessedUpdate).where(ProcessedUpdate.claimed_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
