@@ -6,7 +6,7 @@ Nothing is created at import time; tests build the same pieces with their own Se
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -23,12 +23,27 @@ from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
+from bot.middlewares.crisis_screen import CrisisScreenMiddleware
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
+from bot.middlewares.update_dedup import UpdateDedupMiddleware
+from bot.ops.metrics import FremadMetrics
+from bot.ops.scale_out import (
+    install_metrics,
+    redis_key_builder,
+    shared_events_isolation,
+    shared_pacer,
+)
 from bot.runtime import Runtime, create_runtime
+from bot.scheduling.attendance import register_attendance_delivery
 from bot.scheduling.checkin_composers import register_checkin_delivery
+from bot.scheduling.motivation_deliveries import register_motivation
+from bot.scheduling.reporting import register_reporting
+from bot.scheduling.safety_composers import register_safety_deliveries
 from bot.scheduling.setup import Scheduling, create_scheduling
+from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
+from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.retry_after import RetryAfterMiddleware
 from storage import crypto, migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
@@ -55,8 +70,13 @@ def create_dispatcher(
         i18n=runtime.i18n,
         runtime=runtime,
     )
+    # A redelivered update (same update_id) is ignored before anything else runs.
+    dp.update.outer_middleware(UpdateDedupMiddleware(sessionmaker, runtime.clock))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))
     PersonLocaleMiddleware(runtime.i18n).setup(dp)
+    # Every free text and caption is crisis-screened before any handler sees it.
+    dp.message.outer_middleware(CrisisScreenMiddleware())
+    dp.edited_message.outer_middleware(CrisisScreenMiddleware(edited=True))
     dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
     return dp
@@ -80,7 +100,7 @@ def create_storage(
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
+        return RedisStorage.from_url(settings.redis_url, key_builder=redis_key_builder(settings))
     return SqlStorage(sessionmaker, clock.now)
 
 
@@ -132,6 +152,8 @@ class App:
     # The clock, the deliveries ledger and the send queue (bot/scheduling).
     scheduling: Scheduling
     runtime: Runtime
+    # Prometheus counters of this process (bot/ops): /metrics.
+    metrics: FremadMetrics = field(default_factory=FremadMetrics)
 
     async def close(self) -> None:
         await self.scheduling.close()
@@ -158,7 +180,15 @@ async def build_app(
     storage = create_storage(settings, sessionmaker, clock)
     bot = create_bot(settings, session)
     runtime = create_runtime(settings, clock, i18n, sessionmaker)
-    dp = create_dispatcher(runtime=runtime, sessionmaker=sessionmaker, storage=storage)
+    # With Redis: per-chat locks and send pacing shared by every instance (bot/ops/scale_out.py).
+    dp = create_dispatcher(
+        runtime=runtime,
+        sessionmaker=sessionmaker,
+        storage=storage,
+        events_isolation=shared_events_isolation(storage),
+    )
+    metrics = FremadMetrics()
+    install_metrics(dp, bot, metrics)
     scheduling = create_scheduling(
         settings=settings,
         clock=clock,
@@ -166,23 +196,41 @@ async def build_app(
         i18n=i18n,
         bot=bot,
         storage=storage,
+        pacer=shared_pacer(storage, settings),
     )
     register_features(runtime, scheduling)
-    return App(settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime)
+    return App(
+        settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime, metrics
+    )
 
 
 def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     """Each feature's dialog hooks and scheduled kinds, in one place."""
     register_checkin_hooks(runtime.dialog_hooks)
     register_checkin_delivery(scheduling.registry, runtime)
+    register_attendance_hooks(runtime.dialog_hooks, runtime.clock)
+    register_attendance_delivery(scheduling.registry, runtime)
+    register_safety_plan_hooks(runtime.dialog_hooks)
+    register_safety_deliveries(scheduling.registry, runtime)
+    # Reporting last: it wraps the check-in's mood hook with the low-mood alert.
+    register_reporting(scheduling.registry, runtime)
+    # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
+    register_motivation(runtime, scheduling.registry)
 
 
 async def run_polling(settings: Settings) -> None:
+    from bot.ops.http import start_polling_ops
+
     app = await build_app(settings)
     try:
         log.info("Fremad starts polling")
         await app.bot.delete_webhook(drop_pending_updates=False)
         app.scheduling.start_clock()
-        await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
+        ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
+        try:
+            await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
+        finally:
+            if ops is not None:
+                await ops.cleanup()
     finally:
         await app.close()

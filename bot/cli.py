@@ -61,11 +61,24 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
     migrate.ensure_sqlite_folder(settings.database_url)
     _run_async(reachable())
+    if args.action == "rotate-key":
+        from bot.cli_privacy import rotate_key
+
+        counts = asyncio.run(rotate_key(settings))
+        print(f"Re-encrypted {sum(counts.values())} values with the newest key.")
+        return 0
     if args.action == "upgrade":
         migrate.upgrade(settings.database_url, args.revision or "head")
     else:
         migrate.downgrade(settings.database_url, args.revision or "-1")
     print(f"Database {args.action} done.")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_privacy import new_key
+
+    print(new_key())
     return 0
 
 
@@ -127,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     db = sub.add_parser("db", help="database migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("action", choices=["upgrade", "downgrade", "rotate-key"])
     db.add_argument("revision", nargs="?", help="target revision (default: head / one step back)")
     db.set_defaults(handler=cmd_db)
 
@@ -157,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tick.set_defaults(handler=cmd_tick)
 
+    keygen = sub.add_parser("keygen", help="print a new encryption key (for ENCRYPTION_KEY)")
+    keygen.set_defaults(handler=cmd_keygen)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check settings, database, migrations, Redis, token and webhook; say what is wrong",
+    )
+    doctor.set_defaults(handler=None)
+
     simulate = sub.add_parser(
         "simulate", help="chat with Fremad in the terminal (no token needed; local SQLite)"
     )
@@ -167,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # reads the settings itself, to list every problem
+        from bot.ops.doctor import doctor_command
+
+        sys.exit(doctor_command())
     handler: Command = args.handler
     try:
         code = handler(args, _settings())

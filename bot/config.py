@@ -38,8 +38,18 @@ class Settings(BaseSettings):
     # Keys for encrypting free text at rest: Fernet keys, comma-separated, newest first.
     # Unset with SQLite: a key file is made beside the database on first start.
     encryption_key: SecretStr | None = None
+    # Retention: a youth's personal data is purged this many days after they leave (left_at).
+    retention_days_after_leaving: int = Field(default=30, ge=0, le=3650)
     log_json: bool = False
     log_level: str = "INFO"
+    # Operations (bot/ops): Redis keys start with this (several bots may share one Redis).
+    redis_key_prefix: str = Field(default="fremad", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # /healthz and /metrics: on the webhook server in webhook mode; in polling mode only when
+    # HEALTH_PORT is set (on HEALTH_HOST).
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    # /healthz turns unhealthy when the last good scheduler pass is older than this.
+    health_max_tick_age_seconds: int = Field(default=180, ge=30)
     # Scheduler (bot/scheduling): the minute job that sends what is due.
     scheduler_enabled: bool = True
     # Due this long ago and never sent: still sent; older: recorded as missed, never sent late.
@@ -52,6 +62,8 @@ class Settings(BaseSettings):
     # Send queue: Telegram allows ~30 msg/s per bot and ~1 msg/s per chat; keep a margin.
     send_rate_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    # Sends that may go early to make up for a late event loop (the long-run rate is unchanged).
+    send_burst: int = Field(default=3, ge=1, le=30)
     # Requests on the wire at once; also bounds what a crash can leave "uncertain".
     send_max_in_flight: int = Field(default=8, ge=1, le=256)
     send_max_network_attempts: int = Field(default=5, ge=1, le=20)
@@ -64,6 +76,12 @@ class Settings(BaseSettings):
     alert_low_mood_max: int = Field(default=2, ge=1, le=5)
     # An unacknowledged crisis alert goes to all staff after this many minutes.
     crisis_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Motivation: the weekly self-rating on this ISO weekday (5 = Friday), at this local time
+    # ("HH:MM"; unset: the youth's own check-in time — it waits until the check-in is done).
+    self_rating_weekday: int = Field(default=5, ge=1, le=7)
+    self_rating_time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # The way-back prompt after missed days comes this long after the check-in time (0: off).
+    prompt_own_time_delay_minutes: int = Field(default=240, ge=0, le=20 * 60)
 
     @field_validator("timezone")
     @classmethod

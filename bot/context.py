@@ -12,10 +12,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.runtime import Runtime
+from bot.services.access import AccessService
+from bot.services.alert_desk import AlertDesk
+from bot.services.attendance import AttendanceService
+from bot.services.crisis_response import CrisisService
+from bot.services.privacy import PrivacyService
+from bot.services.safety_plan import SafetyPlanService
 from bot.services.checkins import CheckinService
+from bot.services.cohort import CohortService
 from bot.services.dialog_runner import DialogRunner
+from bot.services.mentor_desk import MentorDesk
+from bot.services.motivation import motivation_services
 from bot.services.onboarding import OnboardingService
 from bot.services.reachability import ReachabilityService
+from bot.services.script_publishing import ScriptPublishing
+from bot.services.weekly_summary import SummaryService
 from bot.services.youth_settings import YouthSettingsService
 
 
@@ -46,5 +57,20 @@ class PerUpdate:
             "reachability": ReachabilityService(self.session, clock),
             "dialogs": runner,
             "checkins": CheckinService(self.session, clock, runner),
+            "attendance": AttendanceService(self.session, clock),
             "youth_settings": YouthSettingsService(self.session, clock),
+            "script_publishing": ScriptPublishing(
+                self.session, clock, self.runtime.scripts, self.runtime.catalogue
+            ),
+            "crisis": CrisisService(self.session, clock, self.runtime.crisis_rules),
+            "safety_plans": SafetyPlanService(self.session, clock, runner),
+            "privacy": PrivacyService(self.session, clock),
+            "access": AccessService(self.session, clock),
+            "motivation": motivation_services(self.session, self.runtime, runner),
+            "summaries": SummaryService(self.session, clock, self.runtime.report_sources),
+            "mentor_desk": MentorDesk(self.session, clock, self.runtime.report_sources),
+            "alert_desk": AlertDesk(self.session, clock),
+            "cohort": CohortService(
+                self.session, clock, self.runtime.report_sources, settings.timezone
+            ),
         }

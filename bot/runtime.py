@@ -14,6 +14,7 @@ from bot.dialogs.texts import TextKey
 from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 from bot.services.crisis_lines import CrisisLines, load_crisis_lines
 from bot.services.dialog_runner import DialogHooks
+from bot.services.report_facts import ReportSources
 from bot.services.script_registry import ScriptRegistry
 
 
@@ -28,6 +29,8 @@ class Runtime:
     crisis_lines: CrisisLines
     sessionmaker: async_sessionmaker[AsyncSession]
     dialog_hooks: DialogHooks = field(default_factory=DialogHooks)
+    # Where mentor reports get attendance and goals facts (features register theirs).
+    report_sources: ReportSources = field(default_factory=ReportSources)
 
     def engine_texts(self) -> EngineTexts:
         """The engine's own words (Skip, Done, re-asks) through the gettext catalogs."""

@@ -243,3 +243,10 @@ async def _simulate(settings: Settings) -> int:
 
 def run_simulator(settings: Settings, database: str | None = None) -> int:
     return asyncio.run(_simulate(simulator_settings(settings, database)))
+
+
+def preview_script(settings: Settings, script: str, lang: str) -> int:
+    """`fremad dialogs preview`: see bot/preview.py (imported here, where the CLI looks)."""
+    from bot.preview import preview_script as run
+
+    return run(settings, script, lang)

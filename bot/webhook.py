@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
 from bot.app import build_app
 from bot.config import ConfigError, Settings
+from bot.ops.http import add_ops_routes, probe_for
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -34,23 +36,44 @@ async def run_webhook(settings: Settings) -> None:
             f"forwards to {WEBHOOK_PATH} (for example https://fremad.example.dk{WEBHOOK_PATH})."
         )
     app = await build_app(settings)
-    web_app = web.Application()
-    # Not in the background: Telegram gets 200 only after the update was handled and stored,
-    # so a crash mid-update means Telegram delivers it again instead of it being lost.
-    SimpleRequestHandler(
-        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
-    ).register(web_app, path=WEBHOOK_PATH)
-    setup_application(web_app, app.dp, bot=app.bot)
-    await app.bot.set_webhook(
-        settings.webhook_url, secret_token=secret, drop_pending_updates=False
-    )
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
-    log.info("Fremad listens for webhooks on %s:%s", settings.webhook_host, settings.webhook_port)
+    runner: web.AppRunner | None = None
     try:
-        await asyncio.Event().wait()
+        web_app = web.Application()
+        # Not in the background: Telegram gets 200 only after the update was handled and
+        # stored, so a crash mid-update means Telegram delivers it again instead of losing it.
+        # It also keeps each chat in order: Telegram sends a chat's next update only after
+        # the previous one was answered, whichever instance answered it.
+        SimpleRequestHandler(
+            dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+        ).register(web_app, path=WEBHOOK_PATH)
+        setup_application(web_app, app.dp, bot=app.bot)
+        # /healthz and /metrics on the same server (keep them internal: docs/DEPLOY.md).
+        add_ops_routes(web_app, probe_for(app))
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, drop_pending_updates=False
+        )
+        app.scheduling.start_clock()
+        log.info(
+            "Fremad listens for webhooks on %s:%s", settings.webhook_host, settings.webhook_port
+        )
+        await _until_stopped()
     finally:
-        await runner.cleanup()
+        if runner is not None:
+            await runner.cleanup()
         await app.close()
+
+
+async def _until_stopped() -> None:
+    """Waits for SIGTERM or SIGINT (systemd stop, Ctrl-C) so shutdown is clean."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
+from bot.handlers import attendance as attendance
 from bot.handlers import checkins as checkins
 from bot.handlers import dialogs as dialogs
 from bot.handlers import fallback as fallback
+from bot.handlers import goals as goals
 from bot.handlers import groups as groups
 from bot.handlers import invites as invites
 from bot.handlers import membership as membership
+from bot.handlers import mentor_desk as mentor_desk
+from bot.handlers import mentor_progress as mentor_progress
 from bot.handlers import onboarding as onboarding
+from bot.handlers import plan as plan
+from bot.handlers import privacy as privacy
+from bot.handlers import reporting as reporting
+from bot.handlers import safety as safety
+from bot.handlers import scripts as scripts
 from bot.handlers import settings as settings
 
 
@@ -19,11 +28,21 @@ def get_routers() -> list[Router]:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(
+        # /sos first: help must be reachable mid-onboarding and mid-conversation.
+        safety.create_router(),
         onboarding.create_router(),
         # Feature routers go here, before the dialog router's free-text catch.
+        privacy.create_router(),
         invites.create_router(),
         settings.create_router(),
         checkins.create_router(),
+        plan.create_router(),
+        attendance.create_router(),
+        scripts.create_router(),
+        mentor_desk.create_router(),
+        reporting.create_router(),
+        goals.create_router(),
+        mentor_progress.create_router(),
         dialogs.create_router(),
         membership.create_router(),
         fallback.create_router(),

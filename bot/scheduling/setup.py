@@ -73,7 +73,10 @@ def create_scheduling(
         bot,
         pacer
         or LocalPacer(
-            settings.send_rate_per_second, settings.send_chat_interval_seconds, clock=monotonic
+            settings.send_rate_per_second,
+            settings.send_chat_interval_seconds,
+            burst=settings.send_burst,
+            clock=monotonic,
         ),
         on_forbidden=mark_unreachable,
         clock=monotonic,

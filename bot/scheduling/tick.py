@@ -16,8 +16,9 @@ Crash semantics, in plain words:
 - A process killed at any moment never sends anything twice: on the next pass, rows it left
   ``claimed`` (nothing left yet) go back to pending and are sent once; rows it left ``sending``
   (a message may have been on the wire) become ``uncertain`` and are not resent. So every due
-  message is sent exactly once, except the few in flight at the instant of a crash, which are
-  sent at most once. The send queue keeps at most ``send_max_in_flight`` of those.
+  delivery is sent exactly once, except those in flight at the instant of a crash (first
+  message gone, last one not yet confirmed), which are sent at most once: each of their
+  messages arrived once or not at all. A clean shutdown lets requests on the wire finish.
 - After downtime, a pass catches up on what became due within the grace window and records the
   older ones (up to the look-back) as ``missed`` — never sent late.
 - Two instances on PostgreSQL claim disjoint rows (FOR UPDATE SKIP LOCKED); on SQLite the claim

@@ -2,7 +2,8 @@
 
 The rules, in plain words:
 - A weekly activity happens on each of its weekdays, a one-off on its date; only occurrences
-  ending after ``valid_from`` (when it was added or re-timed) exist, so no past is made up. Times are local, in the youth's own zone.
+  ending after ``valid_from`` (when it was added or re-timed) exist, so no past is made up.
+  Times are local, in the youth's own zone.
 - A Danish public holiday (the ``holidays`` package, country DK) cancels an occurrence, and so
   does a paused period (from/until inclusive, an open end pauses until resumed). A cancelled
   occurrence is neither attended nor missed; it is shown, not counted.

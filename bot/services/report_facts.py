@@ -234,8 +234,9 @@ async def checkin_facts(
         moods=moods,
         mood_average=_average([mood for _day, mood in moods]),
         previous_mood_average=_average(earlier_moods),
-        missed_run=missed_run([(row.local_date, _STATUS.get(row.status, DayStatus.OPEN))
-                               for row in rows]),
+        missed_run=missed_run(
+            [(row.local_date, _STATUS.get(row.status, DayStatus.OPEN)) for row in rows]
+        ),
         low_mood_run=low_mood_run([mood for _day, mood in moods], low_mood_max),
     )
 

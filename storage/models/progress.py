@@ -59,9 +59,7 @@ class MentorBelief(Base):
     __tablename__ = "mentor_beliefs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    youth_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    youth_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), default=None
     )

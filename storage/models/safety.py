@@ -29,9 +29,7 @@ class CrisisFlag(Base):
     __tablename__ = "crisis_flags"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     category: Mapped[str] = mapped_column(String(64))
     rule_id: Mapped[str] = mapped_column(String(64))
@@ -73,9 +71,7 @@ class ErasureRequest(Base):
     __tablename__ = "erasure_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16), default=ErasureStatus.REQUESTED.value)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
@@ -86,11 +82,15 @@ class ErasureRequest(Base):
 
 class ProcessedUpdate(Base):
     """Telegram update ids already taken by an instance: a redelivered update is ignored.
-    `done_at` None with an old `claimed_at`: the instance died mid-update; it may be retried."""
+    `done_at` None with an old `claimed_at`: the instance died mid-update; it may be retried.
+    `fingerprint` (a short hash of the whole update) tells a redelivery from a reused id:
+    Telegram may restart its ids after a quiet week, and a test or simulator world restarts
+    them at 1."""
 
     __tablename__ = "processed_updates"
 
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

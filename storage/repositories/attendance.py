@@ -45,7 +45,9 @@ class ActivitiesRepository:
     async def planned(self, youth_id: int | None = None) -> list[PlannedActivity]:
         """Active activities of onboarded youths who have not left and can be reached."""
         statement = (
-            select(Activity, Person.timezone, YouthSettings.paused_from, YouthSettings.paused_until)
+            select(
+                Activity, Person.timezone, YouthSettings.paused_from, YouthSettings.paused_until
+            )
             .join(Person, Person.id == Activity.youth_id)
             .outerjoin(YouthSettings, YouthSettings.person_id == Activity.youth_id)
             .where(
@@ -101,7 +103,9 @@ class AttendanceSettingsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get_or_create(self, youth_id: int, now: datetime) -> AttendanceSettings:
+    async def get(self, youth_id: int, now: datetime) -> AttendanceSettings:
+        """The stored settings, or the defaults (not added to the session: reading never
+        writes)."""
         settings = await self.session.get(AttendanceSettings, youth_id)
         if settings is None:
             settings = AttendanceSettings(
@@ -111,6 +115,11 @@ class AttendanceSettingsRepository:
                 weekly_rate_alert_below=50,
                 updated_at=now,
             )
+        return settings
+
+    async def get_or_create(self, youth_id: int, now: datetime) -> AttendanceSettings:
+        settings = await self.get(youth_id, now)
+        if settings not in self.session:
             self.session.add(settings)
             await self.session.flush()
         return settings

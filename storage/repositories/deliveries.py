@@ -138,7 +138,7 @@ class DeliveriesRepository:
                 attempts=Delivery.attempts + 1,
             )
             .returning(Delivery)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
         result = await self.session.execute(statement)
         return sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))

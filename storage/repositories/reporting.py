@@ -98,8 +98,9 @@ class SentSummariesRepository:
             existing.text = text
             existing.sent_at = now
             return existing
-        row = SentSummary(mentor_id=mentor_id, youth_id=youth_id, week=week, text=text,
-                          sent_at=now)
+        row = SentSummary(
+            mentor_id=mentor_id, youth_id=youth_id, week=week, text=text, sent_at=now
+        )
         try:
             async with self.session.begin_nested():
                 self.session.add(row)
@@ -196,8 +197,7 @@ class ReportReadsRepository:
     async def alerts(self, youth_id: int, first: date, last: date) -> Sequence[Alert]:
         result = await self.session.execute(
             select(Alert)
-            .where(Alert.youth_id == youth_id, Alert.local_date >= first,
-                   Alert.local_date <= last)
+            .where(Alert.youth_id == youth_id, Alert.local_date >= first, Alert.local_date <= last)
             .order_by(Alert.local_date, Alert.id)
         )
         return result.scalars().all()
@@ -252,8 +252,9 @@ class ReportReadsRepository:
         result = await self.session.execute(
             select(MentorLink.mentor_id, MentorLink.youth_id)
             .join(Person, Person.id == MentorLink.youth_id)
-            .where(MentorLink.ended_at.is_(None), Person.left_at.is_(None),
-                   Person.is_youth.is_(True))
+            .where(
+                MentorLink.ended_at.is_(None), Person.left_at.is_(None), Person.is_youth.is_(True)
+            )
             .order_by(MentorLink.mentor_id, MentorLink.youth_id)
         )
         return [(row[0], row[1]) for row in result.all()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -91,13 +91,24 @@ class ProcessedUpdatesRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def claim(self, bot_id: int, update_id: int, now: datetime, stale_before: datetime) -> bool:
-        """True when this caller may handle the update: nobody claimed it, or the claim is
-        unfinished and older than `stale_before` (its instance died)."""
+    async def claim(
+        self,
+        bot_id: int,
+        update_id: int,
+        fingerprint: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> bool:
+        """True when this caller may handle the update: nobody claimed it; or the claim is for
+        different content (a reused id); or it is unfinished and older than `stale_before`
+        (its instance died)."""
         try:
             async with self.session.begin_nested():
-                self.session.add(ProcessedUpdate(bot_id=bot_id, update_id=update_id,
-                                                 claimed_at=now))
+                self.session.add(
+                    ProcessedUpdate(
+                        bot_id=bot_id, update_id=update_id, fingerprint=fingerprint, claimed_at=now
+                    )
+                )
                 await self.session.flush()
             return True
         except IntegrityError:
@@ -107,10 +118,15 @@ class ProcessedUpdatesRepository:
             .where(
                 ProcessedUpdate.bot_id == bot_id,
                 ProcessedUpdate.update_id == update_id,
-                ProcessedUpdate.done_at.is_(None),
-                ProcessedUpdate.claimed_at < stale_before,
+                or_(
+                    ProcessedUpdate.fingerprint != fingerprint,
+                    and_(
+                        ProcessedUpdate.done_at.is_(None),
+                        ProcessedUpdate.claimed_at < stale_before,
+                    ),
+                ),
             )
-            .values(claimed_at=now)
+            .values(claimed_at=now, fingerprint=fingerprint, done_at=None)
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 

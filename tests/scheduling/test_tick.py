@@ -61,9 +61,7 @@ async def test_checkin_fires_once_on_dst_days(
 
     days = [dst_sunday + timedelta(days=offset) for offset in (-1, 0, 1)]
     assert [(m.date(), m.time()) for m in sent_at[1]] == [(d, time(9, 0)) for d in days]
-    expected_0230 = [
-        (d, time(3, 0) if d == date(2026, 3, 29) else time(2, 30)) for d in days
-    ]
+    expected_0230 = [(d, time(3, 0) if d == date(2026, 3, 29) else time(2, 30)) for d in days]
     assert [(m.date(), m.time()) for m in sent_at[2]] == expected_0230
     if dst_sunday.month == 10:  # the repeated hour: the first 02:30 (summer time)
         assert sent_at[2][1].utcoffset() == timedelta(hours=2)
@@ -164,7 +162,9 @@ async def test_reminder_once_when_unanswered_and_none_when_answered(
     async with scheduler_stack(database_url, clock) as stack:
         registry = stack.scheduling.registry
         registry.register(
-            REMINDER, planner=reminder_planner(answered), composer=registry.composer(REMINDER)  # type: ignore[arg-type]
+            REMINDER,
+            planner=reminder_planner(answered),
+            composer=registry.composer(REMINDER),  # type: ignore[arg-type]
         )
         first, second = await add_youths(
             stack.sessionmaker, [12, 13], clock.now(), reminder_delay_minutes=120, tg=stack.tg

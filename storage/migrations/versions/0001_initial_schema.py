@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:17:55.219794
+Create Date: 2026-11-26 06:20:52.468833
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,6 +54,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('telegram_id', name=op.f('uq_people_telegram_id'))
     )
+    op.create_table('processed_updates',
+    sa.Column('bot_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('fingerprint', sa.String(length=16), nullable=False),
+    sa.Column('claimed_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('bot_id', 'update_id', name=op.f('pk_processed_updates'))
+    )
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_processed_updates_claimed_at'), ['claimed_at'], unique=False)
+
     op.create_table('activities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -65,7 +76,7 @@ def upgrade() -> None:
     sa.Column('on_date', sa.Date(), nullable=True),
     sa.Column('start_time', sa.String(length=5), nullable=False),
     sa.Column('end_time', sa.String(length=5), nullable=False),
-    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_from', storage.models.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('travel_minutes', sa.Integer(), nullable=True),
     sa.Column('notify_mentor', sa.Boolean(), nullable=True),
     sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
@@ -180,6 +191,20 @@ def upgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_deliveries_status_due', ['status', 'due_at'], unique=False)
 
+    op.create_table('erasure_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('requested_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('decided_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['people.id'], name=op.f('fk_erasure_requests_decided_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_erasure_requests_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_requests'))
+    )
+    with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_erasure_requests_person_id'), ['person_id'], unique=False)
+
     op.create_table('goals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -263,6 +288,15 @@ def upgrade() -> None:
     sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_mentor_settings_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_mentor_settings'))
+    )
+    op.create_table('safety_plans',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('warning_signs', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('calming', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('people_to_call', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_safety_plans_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', name=op.f('pk_safety_plans'))
     )
     op.create_table('script_versions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -390,6 +424,25 @@ def upgrade() -> None:
     with op.batch_alter_table('attendance_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_records_youth_id'), ['youth_id'], unique=False)
 
+    op.create_table('crisis_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('category', sa.String(length=64), nullable=False),
+    sa.Column('rule_id', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.String(length=64), nullable=False),
+    sa.Column('alert_id', sa.Integer(), nullable=True),
+    sa.Column('response', sa.String(length=16), nullable=True),
+    sa.Column('responded_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('share_text', sa.Boolean(), nullable=True),
+    sa.Column('text', storage.crypto.EncryptedText(), nullable=True),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_crisis_flags_alert_id_alerts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_crisis_flags_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_flags'))
+    )
+    with op.batch_alter_table('crisis_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crisis_flags_person_id'), ['person_id'], unique=False)
+
     op.create_table('goal_steps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('goal_id', sa.Integer(), nullable=False),
@@ -420,6 +473,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_goal_steps_goal_id'))
 
     op.drop_table('goal_steps')
+    with op.batch_alter_table('crisis_flags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crisis_flags_person_id'))
+
+    op.drop_table('crisis_flags')
     with op.batch_alter_table('attendance_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attendance_records_youth_id'))
 
@@ -443,6 +500,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_script_versions_script_id'))
 
     op.drop_table('script_versions')
+    op.drop_table('safety_plans')
     op.drop_table('mentor_settings')
     with op.batch_alter_table('mentor_notes', schema=None) as batch_op:
         batch_op.drop_index('ix_mentor_notes_youth_created')
@@ -462,6 +520,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_goals_youth_status')
 
     op.drop_table('goals')
+    with op.batch_alter_table('erasure_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_erasure_requests_person_id'))
+
+    op.drop_table('erasure_requests')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_status_due')
 
@@ -484,6 +546,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_activities_youth_deleted')
 
     op.drop_table('activities')
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_processed_updates_claimed_at'))
+
+    op.drop_table('processed_updates')
     op.drop_table('people')
     op.drop_table('conversation_states')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:

@@ -1,0 +1,80 @@
+"""Every free text a young person sends passes crisis detection before any handler sees it.
+
+Why a middleware and not a call in each handler: a safety check that each feature must remember
+is a check some feature will forget. Here it covers every text and caption (plain messages,
+script answers, goal texts, edited messages) by construction, and a handler that fails cannot
+lose the flag (it is committed before the handler runs).
+
+Outside a conversation the crisis answer *is* the reply (the ordinary "I didn't catch that"
+would be wrong); inside one (a script question, onboarding), the handler still takes the text
+as its answer, and the crisis answer follows it so its buttons are the last thing on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, TelegramObject
+
+from bot.runtime import Runtime
+from bot.services.crisis_response import CrisisService, Screened
+from bot.services.dialog_runner import DIALOG_STATE
+from bot.telegram.crisis_messages import crisis_text
+from bot.telegram.safety_keyboards import crisis_answer_keyboard
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+async def text_source(message: Message, state: FSMContext | None, edited: bool) -> str:
+    """Where a text came from, for the flag: never the text itself."""
+    if edited:
+        return "edited"
+    current = await state.get_state() if state is not None else None
+    if current == DIALOG_STATE and state is not None:
+        run = (await state.get_data()).get("dialog")
+        script = run.get("script_id") if isinstance(run, dict) else None
+        return f"script:{script}" if script else "script"
+    if current is not None:
+        return f"state:{current}"
+    return "caption" if message.caption and not message.text else "message"
+
+
+class CrisisScreenMiddleware(BaseMiddleware):
+    def __init__(self, *, edited: bool = False) -> None:
+        self.edited = edited
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Message) or event.chat.type != "private":
+            return await handler(event, data)
+        text = event.text or event.caption or ""
+        if not text.strip() or text.startswith("/"):
+            return await handler(event, data)
+        runtime: Runtime = data["runtime"]
+        state: FSMContext | None = data.get("state")
+        source = await text_source(event, state, self.edited)
+        service = CrisisService(data["session"], runtime.clock, runtime.crisis_rules)
+        screened = await service.screen(data.get("person"), text, source)
+        if screened is None:
+            return await handler(event, data)
+        in_conversation = self.edited or source.startswith(("script", "state:"))
+        try:
+            if in_conversation:
+                return await handler(event, data)
+            return None
+        finally:
+            await send_crisis_answer(data["bot"], event.chat.id, screened, runtime)
+
+
+async def send_crisis_answer(bot: Bot, chat_id: int, screened: Screened, runtime: Runtime) -> None:
+    flag = screened.flag
+    text = crisis_text(
+        runtime.crisis_lines,
+        runtime.i18n.current_locale,
+        runtime.clock.now(),
+        flagged=flag is not None,
+    )
+    markup = crisis_answer_keyboard(flag.id) if flag is not None else None
+    await bot.send_message(chat_id, text, reply_markup=markup)

@@ -1,0 +1,1 @@
+"""Operations: health, metrics, scale-out wiring and `fremad doctor`."""

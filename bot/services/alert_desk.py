@@ -1,0 +1,225 @@
+"""How alerts behave once raised: quiet hours, acknowledgement, escalation, and the alerts that
+come from the data itself (missed check-ins, low mood, a blocked bot).
+
+The rules, in plain words:
+- Quiet hours (the mentor's, default 21:00–07:00 local) hold every alert except a crisis until
+  they end; a crisis alert goes out at once, day or night.
+- Missed check-ins: when a youth's check-in day comes and the N check-ins before it (default 3)
+  went unanswered, one alert — only when the run reaches N, so a longer run does not repeat it.
+- Low mood: when the N-th check-in in a row (default 3) has mood at most 2, one alert, at once.
+- Blocked: when a youth blocks the bot, one alert at the next pass.
+- Only the mentor the alert went to, or staff, can acknowledge it (roles read from the database).
+- A crisis alert nobody acknowledged within the set time (default 30 min) goes to all staff once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services.alerts import ALERT_DELIVERY, AlertService
+from bot.services.checkin_schedule import DayStatus, local_moment
+from bot.services.report_facts import low_mood_run, missed_run
+from storage.models import Alert, AlertKind, CheckinStatus, DeliveryStatus, Person, Role
+from storage.repositories.audit import AuditRepository
+from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
+from storage.repositories.people import PeopleRepository
+from storage.repositories.reporting import (
+    AlertActionsRepository,
+    MentorSettingsRepository,
+    ReportReadsRepository,
+)
+
+ESCALATION_DELIVERY = "alert_escalation"
+DEFAULT_QUIET = ("21:00", "07:00")
+_LOOKBACK_DAYS = 60
+_STATUS = {
+    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
+    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
+    CheckinStatus.MISSED.value: DayStatus.MISSED,
+    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
+}
+
+
+def _clock_time(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def quiet_hours_end(
+    now: datetime, timezone: str, quiet_from: str, quiet_until: str
+) -> datetime | None:
+    """When the quiet hours around ``now`` end (UTC), or None if ``now`` is not quiet."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    start, end = _clock_time(quiet_from), _clock_time(quiet_until)
+    if start == end:
+        return None
+    clock = local.time().replace(tzinfo=None)
+    if start < end:  # e.g. 12:00–13:00 the same day
+        quiet = start <= clock < end
+        end_day = local.date()
+    else:  # wraps midnight: 21:00–07:00
+        quiet = clock >= start or clock < end
+        end_day = local.date() + timedelta(days=1) if clock >= start else local.date()
+    return local_moment(end_day, end, zone) if quiet else None
+
+
+class AckResult(StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True)
+class AlertToSend:
+    alert: Alert
+    youth: Person
+
+
+@dataclass(frozen=True)
+class Postponed:
+    until: datetime
+
+
+class AlertDesk:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.actions = AlertActionsRepository(session)
+
+    async def prepare(
+        self, alert_id: int, recipient: Person, *, ignore_quiet: bool = False
+    ) -> AlertToSend | Postponed | None:
+        """What to send for this alert now: the alert, a postponement past quiet hours, or None
+        (unknown or already acknowledged). Postponing queues the later delivery itself."""
+        alert = await self.actions.session.get(Alert, alert_id)
+        if alert is None or alert.acknowledged_at is not None:
+            return None
+        youth = await PeopleRepository(self.session).by_id(alert.youth_id)
+        if youth is None:
+            return None
+        now = self.clock.now()
+        if alert.kind != AlertKind.CRISIS.value and not ignore_quiet:
+            settings = await MentorSettingsRepository(self.session).get(recipient.id)
+            quiet = (settings.quiet_from, settings.quiet_until) if settings else DEFAULT_QUIET
+            until = quiet_hours_end(now, recipient.timezone, *quiet)
+            if until is not None:
+                await DeliveriesRepository(self.session).add_due(
+                    [
+                        NewDelivery(
+                            recipient.id,
+                            ALERT_DELIVERY,
+                            f"alert:{alert.id}@{until:%Y%m%d%H%M}",
+                            until,
+                            {"alert_id": alert.id},
+                        )
+                    ],
+                    now,
+                    DeliveryStatus.PENDING,
+                )
+                await self.session.commit()
+                return Postponed(until)
+        await self.actions.mark_sent(alert.id, now)
+        await AuditRepository(self.session).add(
+            "data.read",
+            now,
+            actor_id=recipient.id,
+            subject_id=youth.id,
+            purpose="alert",
+            alert_id=alert.id,
+        )
+        await self.session.commit()
+        return AlertToSend(alert, youth)
+
+    async def acknowledge(self, alert_id: int, person: Person) -> AckResult:
+        alert = await self.session.get(Alert, alert_id)
+        if alert is None:
+            return AckResult.NOT_ALLOWED
+        own = person.is_mentor and alert.mentor_id == person.id
+        if not (own or person.is_staff):
+            return AckResult.NOT_ALLOWED
+        now = self.clock.now()
+        if not await self.actions.acknowledge(alert_id, person.id, now):
+            return AckResult.ALREADY
+        await AuditRepository(self.session).add(
+            "alert.acknowledged",
+            now,
+            actor_id=person.id,
+            subject_id=alert.youth_id,
+            alert_id=alert_id,
+        )
+        await self.session.commit()
+        return AckResult.DONE
+
+    async def plan_escalations(self, after_minutes: int) -> list[NewDelivery]:
+        """Crisis alerts unacknowledged for ``after_minutes``: one delivery per staff member.
+        Marks them escalated in the same transaction as the deliveries (the caller commits)."""
+        now = self.clock.now()
+        due = await self.actions.due_for_escalation(
+            AlertKind.CRISIS.value, now - timedelta(minutes=after_minutes)
+        )
+        if not due:
+            return []
+        staff = await PeopleRepository(self.session).with_role(Role.STAFF)
+        await self.actions.mark_escalated([alert.id for alert in due], now)
+        return [
+            NewDelivery(
+                person.id, ESCALATION_DELIVERY, f"esc:{alert.id}", now, {"alert_id": alert.id}
+            )
+            for alert in due
+            for person in staff
+            if person.left_at is None
+        ]
+
+    async def check_missed_checkins(
+        self, youth: Person, day: date, days_in_a_row: int
+    ) -> Alert | None:
+        """At the check-in moment of ``day``: were the last N check-ins before it missed?
+        A check-in still open from an earlier day counts as missed here."""
+        rows = await ReportReadsRepository(self.session).checkin_days(
+            youth.id, day - timedelta(days=_LOOKBACK_DAYS), day - timedelta(days=1)
+        )
+        records = [(row.local_date, _STATUS.get(row.status, DayStatus.MISSED)) for row in rows]
+        run = missed_run(records)
+        if run != days_in_a_row:
+            return None
+        first_missed = sorted(d for d, s in records if s is DayStatus.MISSED)[-run]
+        return await AlertService(self.session, self.clock).raise_alert(
+            youth, AlertKind.MISSED_CHECKINS, {"days": run, "since": first_missed.isoformat()}
+        )
+
+    async def check_low_mood(
+        self, youth: Person, day: date, days_in_a_row: int, low_mood_max: int
+    ) -> Alert | None:
+        """After a mood is recorded for ``day``: is this the N-th low mood in a row?"""
+        rows = await ReportReadsRepository(self.session).checkin_days(
+            youth.id, day - timedelta(days=_LOOKBACK_DAYS), day
+        )
+        moods = [row.mood for row in rows if row.mood is not None]
+        if low_mood_run(moods, low_mood_max) != days_in_a_row:
+            return None
+        return await AlertService(self.session, self.clock).raise_alert(
+            youth, AlertKind.LOW_MOOD, {"days": days_in_a_row, "max": low_mood_max}
+        )
+
+    async def check_newly_blocked(self, since: datetime, until: datetime) -> list[Alert]:
+        youths = await ReportReadsRepository(self.session).youths_unreachable_between(since, until)
+        raised = []
+        for youth in youths:
+            alert = await AlertService(self.session, self.clock).raise_alert(
+                youth, AlertKind.BLOCKED, {}
+            )
+            if alert is not None:
+                raised.append(alert)
+        return raised
+
+
+def open_alert_kinds(alerts: Sequence[Alert]) -> list[str]:
+    return sorted({alert.kind for alert in alerts if alert.acknowledged_at is None})

@@ -1,0 +1,190 @@
+"""What happens after a crisis hit in a young person's free text.
+
+The rules, in plain words:
+* Every free text from a youth is checked (the screen runs before any handler sees the text).
+* A hit records a CrisisFlag (category, rule id, where the text came from) and raises a crisis
+  alert to the mentor (or staff) at once — with the rule, never the youth's words.
+* The youth's words are held encrypted only until they answer "may your contact person read
+  it?": yes → the mentor gets them; no (or no answer within a day) → they are dropped.
+* The youth's answer to "how are you right now?" never clears the flag: "you misunderstood" is
+  shown to the mentor as such; "I need help now" marks the alert urgent.
+Every change the mentor should know about becomes a "crisis_update" delivery (sent by the next
+scheduler pass, with its retries and pacing).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.services.alerts import AlertService
+from bot.services.crisis_detection import CrisisMatch, CrisisRules
+from storage.models import CrisisFlag, CrisisResponse, DeliveryStatus, Person, Role
+from storage.models.alerts import AlertKind
+from storage.repositories.alerts import AlertsRepository
+from storage.repositories.audit import AuditRepository
+from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
+from storage.repositories.people import PeopleRepository
+from storage.repositories.safety import CrisisFlagsRepository
+
+CRISIS_UPDATE = "crisis_update"
+MAX_SOURCE = 64
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A hit: the flag recorded for a youth (None for someone without a youth role yet)."""
+
+    match: CrisisMatch
+    flag: CrisisFlag | None
+
+
+def should_screen(person: Person | None) -> bool:
+    """Youths, and people not yet onboarded (they get the help lines, nothing is stored)."""
+    return person is None or person.is_youth or not (person.is_mentor or person.is_staff)
+
+
+class CrisisService:
+    def __init__(self, session: AsyncSession, clock: Clock, rules: CrisisRules) -> None:
+        self.session = session
+        self.clock = clock
+        self.rules = rules
+        self.flags = CrisisFlagsRepository(session)
+
+    def detect(self, texts: Sequence[str]) -> CrisisMatch | None:
+        for text in texts:
+            hit = self.rules.match(text)
+            if hit is not None:
+                return hit
+        return None
+
+    async def screen(self, person: Person | None, text: str, source: str) -> Screened | None:
+        """Checks one free text; on a hit for a youth: flag + alert, committed at once (before
+        any handler runs, so a failing handler cannot lose it)."""
+        if not text.strip() or not should_screen(person):
+            return None
+        hit = self.detect([text])
+        if hit is None:
+            return None
+        if person is None or not person.is_youth:
+            return Screened(hit, None)
+        return Screened(hit, await self.record(person, hit, text, source))
+
+    async def record(self, youth: Person, hit: CrisisMatch, text: str, source: str) -> CrisisFlag:
+        now = self.clock.now()
+        flag = await self.flags.add(
+            CrisisFlag(
+                person_id=youth.id,
+                created_at=now,
+                category=hit.category,
+                rule_id=hit.rule_id,
+                source=source[:MAX_SOURCE],
+                text=text,
+            )
+        )
+        alert = await AlertService(self.session, self.clock).raise_alert(
+            youth,
+            AlertKind.CRISIS,
+            {
+                "category": hit.category,
+                "rule_id": hit.rule_id,
+                "flag_id": flag.id,
+                "source": flag.source,
+            },
+        )
+        if alert is not None:
+            flag.alert_id = alert.id
+        else:
+            # Already alerted today: the mentor still hears about this new flag.
+            await self._queue_update(youth, flag, "repeat")
+        await AuditRepository(self.session).add(
+            "crisis.flagged",
+            now,
+            actor_id=None,
+            subject_id=youth.id,
+            category=hit.category,
+            rule_id=hit.rule_id,
+            source=flag.source,
+        )
+        await self.session.commit()
+        return flag
+
+    async def own_flag(self, youth: Person, flag_id: int) -> CrisisFlag | None:
+        """The flag, when it is this youth's own; a foreign flag id is refused and audited."""
+        flag = await self.flags.get(flag_id)
+        if flag is not None and flag.person_id == youth.id:
+            return flag
+        await AuditRepository(self.session).add(
+            "access.denied",
+            self.clock.now(),
+            actor_id=youth.id,
+            subject_id=flag.person_id if flag else None,
+            what="crisis_flag",
+            ref=flag_id,
+        )
+        await self.session.commit()
+        return None
+
+    async def respond(
+        self, youth: Person, flag_id: int, response: CrisisResponse
+    ) -> CrisisFlag | None:
+        """Stores "safe" / "help" / "misunderstood". The flag stays; the mentor is told."""
+        flag = await self.own_flag(youth, flag_id)
+        if flag is None:
+            return None
+        first_answer = flag.response is None
+        flag.response = response.value
+        flag.responded_at = self.clock.now()
+        if flag.alert_id is not None:
+            await self._mark_alert(flag.alert_id, response)
+        if first_answer or response is CrisisResponse.HELP:
+            await self._queue_update(youth, flag, f"response-{response.value}")
+        await self.session.commit()
+        return flag
+
+    async def decide_sharing(self, youth: Person, flag_id: int, share: bool) -> CrisisFlag | None:
+        """Yes: the mentor gets the words (once). No: the held words are dropped now."""
+        flag = await self.own_flag(youth, flag_id)
+        if flag is None or flag.share_text is not None:
+            return flag
+        flag.share_text = share
+        if share and flag.text:
+            await self._queue_update(youth, flag, "shared")
+        else:
+            flag.text = None
+        await self.session.commit()
+        return flag
+
+    async def _mark_alert(self, alert_id: int, response: CrisisResponse) -> None:
+        alert = await AlertsRepository(self.session).get(alert_id)
+        if alert is None:
+            return
+        detail = json.loads(alert.detail or "{}")
+        detail["youth_response"] = response.value
+        if response is CrisisResponse.HELP:
+            detail["urgent"] = True
+        alert.detail = json.dumps(detail, sort_keys=True)
+
+    async def _queue_update(self, youth: Person, flag: CrisisFlag, reason: str) -> None:
+        people = PeopleRepository(self.session)
+        mentor = await people.current_mentor(youth.id)
+        recipients = [mentor] if mentor else list(await people.with_role(Role.STAFF))
+        now = self.clock.now()
+        await DeliveriesRepository(self.session).add_due(
+            [
+                NewDelivery(
+                    person.id,
+                    CRISIS_UPDATE,
+                    f"flag:{flag.id}:{reason}",
+                    now,
+                    {"flag_id": flag.id, "reason": reason},
+                )
+                for person in recipients
+            ],
+            now,
+            DeliveryStatus.PENDING,
+        )

@@ -1,0 +1,69 @@
+"""The motivation feature's services for one session, built from the long-lived runtime:
+goals, ratings, successes, active sub-goals, progression, and starting its conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.dialogs import PromptLibrary
+from bot.services.active_subgoals import ActiveSubgoals
+from bot.services.dialog_runner import DialogRunner
+from bot.services.goals import GoalService
+from bot.services.motivation_flows import MotivationFlows
+from bot.services.progress_reads import ProgressReads
+from bot.services.progression import ProgressionService
+from bot.services.prompt_library import prompt_library
+from bot.services.prompts import PromptService
+from bot.services.ratings import RatingService
+from bot.services.successes import SuccessService
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Motivation:
+    goals: GoalService
+    ratings: RatingService
+    successes: SuccessService
+    active: ActiveSubgoals
+    progression: ProgressionService
+    flows: MotivationFlows
+
+
+def library_of(runtime: Runtime) -> PromptLibrary:
+    return prompt_library(runtime.settings.dialogs_dir, runtime.catalogue)
+
+
+def motivation_services(
+    session: AsyncSession, runtime: Runtime, runner: DialogRunner
+) -> Motivation:
+    clock = runtime.clock
+    goals = GoalService(session, clock, library_of(runtime))
+    active = ActiveSubgoals(session, runtime.catalogue, clock)
+    return Motivation(
+        goals=goals,
+        ratings=RatingService(session, clock),
+        successes=SuccessService(session, clock),
+        active=active,
+        progression=ProgressionService(session),
+        flows=MotivationFlows(runner, goals, active),
+    )
+
+
+def prompt_service(session: AsyncSession, runtime: Runtime) -> PromptService:
+    return PromptService(
+        session,
+        runtime.clock,
+        library_of(runtime),
+        runtime.catalogue,
+        runtime.settings.default_locale,
+    )
+
+
+def progress_reads(session: AsyncSession, runtime: Runtime) -> ProgressReads:
+    """The read APIs for the weekly summary (see bot/services/progress_reads.py)."""
+    return ProgressReads(session, runtime.clock, library_of(runtime))

@@ -1,0 +1,54 @@
+"""Texts of reporting settings and the staff overview. Call inside the reader's locale."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_percent
+
+from bot.services.cohort import CohortRow
+from storage.models import MentorSettings
+
+
+def weekday_names() -> list[str]:
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+def summary_day_text(settings: MentorSettings) -> str:
+    return _("Your weekly summary comes every {day} at {time}.").format(
+        day=weekday_names()[settings.summary_weekday - 1].lower(), time=settings.summary_time
+    )
+
+
+def _rate(value: float | None, locale: str) -> str:
+    return "–" if value is None else format_percent(value, "0 %", locale=locale)
+
+
+def cohort_text(rows: Sequence[CohortRow], locale: str) -> str:
+    """One block per mentor, the overall line last; short enough for a phone."""
+    lines = [_("<b>Cohort, last 7 days</b>")]
+    for row in rows:
+        name = html.escape(row.mentor_name) if row.mentor_id is not None else _("<b>All</b>")
+        lines.append(
+            _(
+                "{name}: {active} active · check-ins {checkins} · attendance {attendance} · "
+                "{alerts} open alerts"
+            ).format(
+                name=name,
+                active=row.youths_active,
+                checkins=_rate(row.checkin_rate, locale),
+                attendance=_rate(row.attendance_rate, locale),
+                alerts=row.alerts_open,
+            )
+        )
+    return "\n".join(lines)
