@@ -31,13 +31,20 @@ class LiveBot:
         polls_before = len(self.tg.calls_to("getUpdates"))
         log_file = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            FREMAD, "run", *args, env=self.env, stdout=log_file, stderr=log_file,
+            FREMAD,
+            "run",
+            *args,
+            env=self.env,
+            stdout=log_file,
+            stderr=log_file,
             stdin=asyncio.subprocess.DEVNULL,
         )
         log_file.close()
         started = await self.tg.wait_for(
-            lambda: len(self.tg.calls_to("getUpdates")) > polls_before
-            or (self.process is not None and self.process.returncode is not None),
+            lambda: (
+                len(self.tg.calls_to("getUpdates")) > polls_before
+                or (self.process is not None and self.process.returncode is not None)
+            ),
             timeout=60,
         )
         if not started or self.process.returncode is not None:
@@ -58,30 +65,37 @@ class LiveBot:
                 await self.kill()
 
     def log_text(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if (
-            self.log_path.exists()) else ""
+        return (
+            self.log_path.read_text(encoding="utf-8", errors="replace")
+            if (self.log_path.exists())
+            else ""
+        )
 
 
 def live_env(tg: FakeTelegram, base_url: str, database_url: str, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("FREMAD_")}
-    env.update({
-        "BOT_TOKEN": tg.token,
-        "TELEGRAM_API_URL": base_url,
-        "DATABASE_URL": database_url,
-        "BOT_USERNAME": tg.bot_username,
-        "LOG_LEVEL": "DEBUG",
-    })
+    env.update(
+        {
+            "BOT_TOKEN": tg.token,
+            "TELEGRAM_API_URL": base_url,
+            "DATABASE_URL": database_url,
+            "BOT_USERNAME": tg.bot_username,
+            "LOG_LEVEL": "DEBUG",
+        }
+    )
     env.update(extra)
     return env
 
 
 @asynccontextmanager
-async def live_bot(database_url: str, log_path: Path, *, rate_limits: bool = True,
-                   **extra_env: str) -> AsyncIterator[LiveBot]:
+async def live_bot(
+    database_url: str, log_path: Path, *, rate_limits: bool = True, **extra_env: str
+) -> AsyncIterator[LiveBot]:
     tg = FakeTelegram(rate_limits=rate_limits)
     async with FakeTelegramServer(tg) as server:
-        bot = LiveBot(tg, server.base_url, live_env(tg, server.base_url, database_url,
-                                                    **extra_env), log_path)
+        bot = LiveBot(
+            tg, server.base_url, live_env(tg, server.base_url, database_url, **extra_env), log_path
+        )
         await bot.start()
         try:
             yield bot

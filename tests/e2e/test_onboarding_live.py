@@ -12,8 +12,13 @@ from tests.e2e.live import FREMAD, LiveBot
 
 async def cli_invite(live: LiveBot, *args: str) -> str:
     process = await asyncio.create_subprocess_exec(
-        FREMAD, "invite", *args, "--json", env=live.env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        FREMAD,
+        "invite",
+        *args,
+        "--json",
+        env=live.env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -60,10 +65,14 @@ async def test_each_role_onboards_over_http(live: LiveBot) -> None:
     await tap(youth, "Ja, det er fint")
     assert "kl. 08:00" in await tap(youth, "08:00")
 
-    assert db_rows(live, "SELECT telegram_id, is_youth, is_mentor, is_staff FROM people "
-                         "ORDER BY telegram_id") == [(11, 0, 0, 1), (12, 0, 1, 0), (13, 1, 0, 0)]
-    links = db_rows(live, "SELECT y.telegram_id, m.telegram_id FROM mentor_links l "
-                          "JOIN people y ON y.id = l.youth_id JOIN people m ON m.id = l.mentor_id")
+    assert db_rows(
+        live, "SELECT telegram_id, is_youth, is_mentor, is_staff FROM people ORDER BY telegram_id"
+    ) == [(11, 0, 0, 1), (12, 0, 1, 0), (13, 1, 0, 0)]
+    links = db_rows(
+        live,
+        "SELECT y.telegram_id, m.telegram_id FROM mentor_links l "
+        "JOIN people y ON y.id = l.youth_id JOIN people m ON m.id = l.mentor_id",
+    )
     assert links == [(13, 12)]
 
 
@@ -106,14 +115,16 @@ async def test_stale_button_and_blocked_user_over_http(live: LiveBot) -> None:
     await say(ada, "hvad betyder det?", replies=2)
     await tap(ada, "Ja, det er fint")
     await ada.click("Nej tak", in_message=first_consent)
-    assert await live.tg.wait_for(lambda: any(
-        a.text == "Den knap er udløbet." for a in ada.callback_answers), timeout=10)
+    assert await live.tg.wait_for(
+        lambda: any(a.text == "Den knap er udløbet." for a in ada.callback_answers), timeout=10
+    )
     await tap(ada, "09:00")
 
     await ada.block()
     await live.tg.wait_until_idle()
-    assert db_rows(live, "SELECT unreachable_since IS NOT NULL FROM people "
-                         "WHERE telegram_id = 41") == [(1,)]
+    assert db_rows(
+        live, "SELECT unreachable_since IS NOT NULL FROM people WHERE telegram_id = 41"
+    ) == [(1,)]
     assert live.process is not None and live.process.returncode is None
 
 
