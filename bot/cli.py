@@ -7,6 +7,8 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -123,6 +125,14 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_export import export_case_file
+
+    return asyncio.run(
+        export_case_file(settings, args.youth, args.first, args.last, args.format, args.out)
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fremad",
@@ -169,6 +179,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="e.g. 2026-11-23T09:00 (local TIMEZONE) or 2026-11-23T09:00+01:00",
     )
     tick.set_defaults(handler=cmd_tick)
+
+    export = sub.add_parser("export", help="one young person's records for the case file")
+    export.add_argument("--youth", type=int, required=True, metavar="TELEGRAM_ID")
+    export.add_argument("--from", dest="first", type=date.fromisoformat, required=True,
+                        metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="last", type=date.fromisoformat, required=True,
+                        metavar="YYYY-MM-DD")
+    export.add_argument("--format", choices=["csv", "pdf"], default="csv")
+    export.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(handler=cmd_export)
 
     keygen = sub.add_parser("keygen", help="print a new encryption key (for ENCRYPTION_KEY)")
     keygen.set_defaults(handler=cmd_keygen)

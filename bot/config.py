@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_chat_interval_seconds: float = Field(default=1.0, ge=0)
     # Sends that may go early to make up for a late event loop (the long-run rate is unchanged).
-    send_burst: int = Field(default=3, ge=1, le=30)
+    send_burst: int = Field(default=10, ge=1, le=30)
     # Requests on the wire at once; also bounds what a crash can leave "uncertain".
     send_max_in_flight: int = Field(default=8, ge=1, le=256)
     send_max_network_attempts: int = Field(default=5, ge=1, le=20)

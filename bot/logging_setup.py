@@ -10,6 +10,16 @@ from datetime import UTC, datetime
 _TOKEN_IN_TEXT = re.compile(r"\d{6,20}:[A-Za-z0-9_-]{30,}")
 
 
+# Database drivers log SQL with its parameters at DEBUG (Telegram ids, names, ciphertext): they
+# stay at WARNING whatever LOG_LEVEL says.
+QUIET_LOGGERS = {
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy.engine": logging.WARNING,
+    "sqlalchemy.pool": logging.WARNING,
+}
+
+
 class RedactingFilter(logging.Filter):
     """Removes anything shaped like a bot token from every record, whatever logger wrote it."""
 
@@ -47,3 +57,5 @@ def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
     # aiogram logs every handled update at INFO with ids only; its event logger stays quiet.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name, quiet in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(quiet)

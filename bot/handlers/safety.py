@@ -108,7 +108,7 @@ async def on_safety_plan(
     await send_turn(bot, person.telegram_id, run, runtime)
 
 
-async def on_edited_message() -> None:
+async def on_edited_message(message: Message) -> None:
     """Edits are not answers (the first version was); they are still crisis-screened."""
 
 

@@ -18,7 +18,9 @@ from bot.services.alerts import ALERT_DELIVERY
 from bot.services.checkin_schedule import due_checkin_dates, parse_schedule
 from bot.services.checkins import CHECKIN_PURPOSE
 from bot.services.dialog_runner import DialogHooks, FinishHook, RunInfo
+from bot.services.motivation import library_of
 from bot.services.report_chart import ChartRenderer
+from bot.services.report_sources import register_report_sources
 from bot.services.weekly_summary import SUMMARY_DELIVERY, SummaryService, summary_moments
 from bot.telegram.report_messages import (
     alert_messages,
@@ -49,6 +51,7 @@ def register_reporting(registry: DeliveryRegistry, runtime: Runtime) -> None:
     """The summary, alert and escalation kinds, and the low-mood check after each mood."""
     settings = runtime.settings
     runtime.report_sources.low_mood_max = settings.alert_low_mood_max
+    register_report_sources(runtime.report_sources, runtime.clock, library_of(runtime))
     renderer = ChartRenderer()
 
     def locale_of(person: Person) -> str:
@@ -57,44 +60,42 @@ def register_reporting(registry: DeliveryRegistry, runtime: Runtime) -> None:
     async def compose_summary(
         ctx: ComposeContext, delivery: DueDelivery, mentor: Person
     ) -> Sequence[SendMethod]:
-        async with runtime.sessionmaker() as session:
-            service = SummaryService(session, runtime.clock, runtime.report_sources)
-            reports = await service.weekly_reports(mentor, delivery.due_at)
-            if not reports:
-                return []
-            locale = locale_of(mentor)
-            methods: list[SendMethod] = []
-            with runtime.i18n.context(), runtime.i18n.use_locale(locale):
-                texts = [youth_summary(r.facts, locale, runtime.catalogue) for r in reports]
+        # Writes go in the tick's own session (committed with the batch): a second session
+        # would wait on SQLite's single writer while the batch's transaction is open.
+        session = ctx.session
+        service = SummaryService(session, runtime.clock, runtime.report_sources)
+        reports = await service.weekly_reports(mentor, delivery.due_at)
+        if not reports:
+            return []
+        locale = locale_of(mentor)
+        methods: list[SendMethod] = []
+        with runtime.i18n.context(), runtime.i18n.use_locale(locale):
+            texts = [youth_summary(r.facts, locale, runtime.catalogue) for r in reports]
+            for report, text in zip(reports, texts, strict=True):
+                await service.record_sent(
+                    mentor, report.youth, delivery.slot_key, text, "weekly_summary"
+                )
+            if len(reports) > settings.summary_digest_over:
+                methods = digest_messages(mentor.telegram_id, reports, delivery.slot_key, locale)
+            else:
                 for report, text in zip(reports, texts, strict=True):
-                    await service.record_sent(
-                        mentor, report.youth, delivery.slot_key, text, "weekly_summary"
+                    series = await service.series(report.youth, report.facts.period.last)
+                    png = renderer.png(
+                        series,
+                        chart_labels(report.youth.first_name, runtime.catalogue, locale),
                     )
-                if len(reports) > settings.summary_digest_over:
-                    methods = digest_messages(
-                        mentor.telegram_id, reports, delivery.slot_key, locale
+                    methods += youth_summary_messages(
+                        mentor.telegram_id, report, text, png, locale
                     )
-                else:
-                    for report, text in zip(reports, texts, strict=True):
-                        series = await service.series(report.youth, report.facts.period.last)
-                        png = renderer.png(
-                            series,
-                            chart_labels(report.youth.first_name, runtime.catalogue, locale),
-                        )
-                        methods += youth_summary_messages(
-                            mentor.telegram_id, report, text, png, locale
-                        )
-            await session.commit()
-            return methods
+        return methods
 
     async def compose_alert(
         ctx: ComposeContext, delivery: DueDelivery, recipient: Person
     ) -> Sequence[SendMethod]:
         escalated = delivery.kind == ESCALATION_DELIVERY
-        async with runtime.sessionmaker() as session:
-            outcome = await AlertDesk(session, runtime.clock).prepare(
-                int(delivery.payload.get("alert_id", 0)), recipient, ignore_quiet=escalated
-            )
+        outcome = await AlertDesk(ctx.session, runtime.clock).prepare(
+            int(delivery.payload.get("alert_id", 0)), recipient, ignore_quiet=escalated
+        )
         if not isinstance(outcome, AlertToSend):
             return []
         with runtime.i18n.context(), runtime.i18n.use_locale(locale_of(recipient)):

@@ -67,53 +67,53 @@ def register_safety_deliveries(registry: DeliveryRegistry, runtime: Runtime) -> 
     async def compose_crisis_update(
         ctx: ComposeContext, delivery: DueDelivery, person: Person
     ) -> Sequence[SendMethod]:
-        async with runtime.sessionmaker() as session:
-            flag = await CrisisFlagsRepository(session).get(int(delivery.payload["flag_id"]))
-            youth = await PeopleRepository(session).by_id(flag.person_id) if flag else None
-            if flag is None or youth is None:
+        # The tick's own session: it commits the audit line with the batch (a second session
+        # writing here would wait on the batch's lock under SQLite).
+        session = ctx.session
+        flag = await CrisisFlagsRepository(session).get(int(delivery.payload["flag_id"]))
+        youth = await PeopleRepository(session).by_id(flag.person_id) if flag else None
+        if flag is None or youth is None:
+            return []
+        reason = str(delivery.payload.get("reason", ""))
+        shared = flag.text if flag.share_text else None
+        if reason == "shared":
+            if not shared:
                 return []
-            reason = str(delivery.payload.get("reason", ""))
-            shared = flag.text if flag.share_text else None
-            if reason == "shared":
-                if not shared:
-                    return []
-                await AuditRepository(session).add(
-                    "data.read",
-                    ctx.now,
-                    actor_id=person.id,
-                    subject_id=youth.id,
-                    purpose="crisis_shared_text",
-                )
-                await session.commit()
-            with runtime.i18n.context(), runtime.i18n.use_locale(_locale(person, runtime)):
-                text = _update_text(reason, youth.first_name, flag.category, shared)
-            return [SendMessage(chat_id=person.telegram_id, text=text)]
-
-    async def compose_erasure_request(
-        ctx: ComposeContext, delivery: DueDelivery, person: Person
-    ) -> Sequence[SendMethod]:
-        async with runtime.sessionmaker() as session:
-            found = await PrivacyService(session, _At(ctx.now)).open_request(
-                int(delivery.payload["request_id"])
-            )
-            if found is None or not person.is_staff:
-                return []
-            request, youth = found
             await AuditRepository(session).add(
                 "data.read",
                 ctx.now,
                 actor_id=person.id,
                 subject_id=youth.id,
-                purpose="erasure_request",
+                purpose="crisis_shared_text",
             )
-            await session.commit()
-            with runtime.i18n.context(), runtime.i18n.use_locale(_locale(person, runtime)):
-                text = _(
-                    "{name} (young person) asked for everything Fremad stores about them "
-                    "to be deleted. Delete it now?"
-                ).format(name=html.escape(youth.first_name))
-                markup = erasure_decide_keyboard(request.id)
-            return [SendMessage(chat_id=person.telegram_id, text=text, reply_markup=markup)]
+        with runtime.i18n.context(), runtime.i18n.use_locale(_locale(person, runtime)):
+            text = _update_text(reason, youth.first_name, flag.category, shared)
+        return [SendMessage(chat_id=person.telegram_id, text=text)]
+
+    async def compose_erasure_request(
+        ctx: ComposeContext, delivery: DueDelivery, person: Person
+    ) -> Sequence[SendMethod]:
+        session = ctx.session
+        found = await PrivacyService(session, _At(ctx.now)).open_request(
+            int(delivery.payload["request_id"])
+        )
+        if found is None or not person.is_staff:
+            return []
+        request, youth = found
+        await AuditRepository(session).add(
+            "data.read",
+            ctx.now,
+            actor_id=person.id,
+            subject_id=youth.id,
+            purpose="erasure_request",
+        )
+        with runtime.i18n.context(), runtime.i18n.use_locale(_locale(person, runtime)):
+            text = _(
+                "{name} (young person) asked for everything Fremad stores about them "
+                "to be deleted. Delete it now?"
+            ).format(name=html.escape(youth.first_name))
+            markup = erasure_decide_keyboard(request.id)
+        return [SendMessage(chat_id=person.telegram_id, text=text, reply_markup=markup)]
 
     async def plan_retention(window: PlanWindow) -> Sequence[NewDelivery]:
         service = PrivacyService(window.session, _At(window.now))

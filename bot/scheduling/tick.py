@@ -53,6 +53,7 @@ MAX_COMPOSE_ATTEMPTS = 3
 COMPOSE_RETRY_DELAY = timedelta(minutes=2)
 # Claimed batches being sent at once: one sends while the next is claimed and composed.
 BATCHES_IN_FLIGHT = 2
+RECORD_FLUSH_SECONDS = 0.5
 
 
 @dataclass
@@ -285,28 +286,48 @@ async def _compose(
 
 
 async def _record_outcomes(ctx: TickContext, batch: list[_Submitted], report: TickReport) -> None:
-    """Waits for each delivery's messages in turn and records its outcome at once."""
-    async with ctx.sessionmaker() as session:
-        repo = DeliveriesRepository(session)
-        for item in batch:
-            results = list(await asyncio.gather(*item.results))
-            status, error = delivery_outcome(results)
-            if status is None:
-                report.skipped += 1
-                continue
-            if status is DeliveryStatus.PENDING:
-                # Nothing left (the queue closed first): hand it back if it is still claimed.
-                await repo.release_claim(item.delivery.id, ctx.instance_id)
-                await session.commit()
-                continue
+    """Waits for each delivery's messages in turn and records the outcomes.
+
+    Outcomes are written in short transactions about every RECORD_FLUSH_SECONDS, not one per
+    message: fewer commits keep SQLite's single writer free for the "sending" marks on the
+    send path. A crash before a flush leaves those rows "sending" → uncertain (never resent).
+    """
+    outcomes: list[tuple[int, DeliveryStatus, str | None, datetime]] = []
+    last_flush = ctx.monotonic()
+    for item in batch:
+        results = list(await asyncio.gather(*item.results))
+        status, error = delivery_outcome(results)
+        if status is None:
+            report.skipped += 1
+            continue
+        if status is not DeliveryStatus.PENDING:
             counter = {
                 DeliveryStatus.SENT: "sent",
                 DeliveryStatus.BLOCKED: "blocked",
                 DeliveryStatus.FAILED: "failed",
             }[status]
             setattr(report, counter, getattr(report, counter) + 1)
-            await repo.finish(item.delivery.id, ctx.instance_id, status, ctx.clock.now(), error)
-            await session.commit()
+        outcomes.append((item.delivery.id, status, error, ctx.clock.now()))
+        if ctx.monotonic() - last_flush >= RECORD_FLUSH_SECONDS:
+            await _write_outcomes(ctx, outcomes)
+            outcomes, last_flush = [], ctx.monotonic()
+    await _write_outcomes(ctx, outcomes)
+
+
+async def _write_outcomes(
+    ctx: TickContext, outcomes: list[tuple[int, DeliveryStatus, str | None, datetime]]
+) -> None:
+    if not outcomes:
+        return
+    async with ctx.sessionmaker() as session:
+        repo = DeliveriesRepository(session)
+        for delivery_id, status, error, at in outcomes:
+            if status is DeliveryStatus.PENDING:
+                # Nothing left (the queue closed first): hand it back if it is still claimed.
+                await repo.release_claim(delivery_id, ctx.instance_id)
+            else:
+                await repo.finish(delivery_id, ctx.instance_id, status, at, error)
+        await session.commit()
 
 
 def delivery_outcome(results: Sequence[SendResult]) -> tuple[DeliveryStatus | None, str | None]:

@@ -98,7 +98,8 @@ class AlertDesk:
         self, alert_id: int, recipient: Person, *, ignore_quiet: bool = False
     ) -> AlertToSend | Postponed | None:
         """What to send for this alert now: the alert, a postponement past quiet hours, or None
-        (unknown or already acknowledged). Postponing queues the later delivery itself."""
+        (unknown or already acknowledged). Postponing queues the later delivery itself.
+        Does not commit: the scheduler's batch does."""
         alert = await self.actions.session.get(Alert, alert_id)
         if alert is None or alert.acknowledged_at is not None:
             return None
@@ -124,7 +125,6 @@ class AlertDesk:
                     now,
                     DeliveryStatus.PENDING,
                 )
-                await self.session.commit()
                 return Postponed(until)
         await self.actions.mark_sent(alert.id, now)
         await AuditRepository(self.session).add(
@@ -135,7 +135,6 @@ class AlertDesk:
             purpose="alert",
             alert_id=alert.id,
         )
-        await self.session.commit()
         return AlertToSend(alert, youth)
 
     async def acknowledge(self, alert_id: int, person: Person) -> AckResult:

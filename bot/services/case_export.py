@@ -238,8 +238,12 @@ def _wrap_all(lines: Iterable[str]) -> list[str]:
     return out
 
 
+# Emoji and pictographs have no glyph in the PDF's font: left out of the PDF text.
+_PICTOGRAPHS = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
+
+
 def _strip_html(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return _PICTOGRAPHS.sub("", html.unescape(re.sub(r"<[^>]+>", "", text))).strip()
 
 
 def _plain(value: object) -> str:

@@ -3,7 +3,7 @@
 In order (the first rule that has a fitting, not-recently-sent prompt wins):
 1. At most one prompt a day.
 2. Mood low several days (the latest LOW_MOOD_DAYS moods all ≤ 2): ease off — nothing but a
-   warm check (`low_mood_check`), and that at most every EASE_OFF_DAYS days.
+   warm check (`low_mood_check`), and that at most once every EASE_OFF_DAYS days.
 3. On its own at the youth's time (trigger "own_time"): only a way back after missed days
    (`way_back`), and only when today's check-in has not been answered.
 4. After a check-in, name a success before anything else: a step done (`celebrate_step`), a
@@ -49,6 +49,7 @@ class PromptFacts:
     trigger: Trigger
     prompted_today: bool = False
     days_since_last_prompt: int | None = None
+    days_since_low_mood_check: int | None = None
     recent_prompt_ids: frozenset[str] = frozenset()
     celebrated_refs: frozenset[str] = frozenset()
     recent_moods: Sequence[int] = ()
@@ -77,8 +78,7 @@ def mood_is_low(facts: PromptFacts) -> bool:
     return len(latest) >= LOW_MOOD_DAYS and all(m <= LOW_MOOD_MAX for m in latest)
 
 
-def _rested(facts: PromptFacts, days: int) -> bool:
-    since = facts.days_since_last_prompt
+def _rested(since: int | None, days: int) -> bool:
     return since is None or since >= days
 
 
@@ -99,7 +99,8 @@ def choose_prompt(facts: PromptFacts, library: PromptLibrary) -> PromptChoice | 
         return PromptChoice(found[0], rule, subgoal, ref, dict(variables))
 
     if mood_is_low(facts):
-        return pick("low_mood_check") if _rested(facts, EASE_OFF_DAYS) else None
+        rested = _rested(facts.days_since_low_mood_check, EASE_OFF_DAYS)
+        return pick("low_mood_check") if rested else None
     if facts.trigger == "own_time":
         if facts.days_missed >= WAY_BACK_AFTER_MISSED and not facts.checked_in_today:
             return pick("way_back", days_missed=facts.days_missed)
@@ -124,7 +125,7 @@ def choose_prompt(facts: PromptFacts, library: PromptLibrary) -> PromptChoice | 
         choice = pick("streak", ref=streak_ref, streak=facts.streak)
         if choice:
             return choice
-    if _rested(facts, ENCOURAGE_EVERY_DAYS):
+    if _rested(facts.days_since_last_prompt, ENCOURAGE_EVERY_DAYS):
         for subgoal in (facts.dropped_subgoal, facts.weakest_subgoal):
             if subgoal is not None and (choice := pick("encourage", subgoal)):
                 return choice

@@ -107,6 +107,9 @@ class PromptService:
             trigger=trigger,
             prompted_today=any(p.local_date == today for p in sent),
             days_since_last_prompt=(today - sent[0].local_date).days if sent else None,
+            days_since_low_mood_check=next(
+                ((today - p.local_date).days for p in sent if p.rule == "low_mood_check"), None
+            ),
             recent_prompt_ids=frozenset(p.prompt_id for p in sent),
             celebrated_refs=frozenset(p.ref for p in sent if p.ref),
             recent_moods=moods,

@@ -30,7 +30,7 @@ from tests.harness import make_settings
 from tests.scheduling.support import add_youths
 
 
-async def bench(youths: int) -> dict[str, float]:
+async def bench(youths: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="fremad-bench-"))
     database_url = f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
     await migrate.upgrade_async(database_url)
@@ -75,6 +75,9 @@ async def bench(youths: int) -> dict[str, float]:
         # From the first message to the last: the queue's sustained rate.
         "messages_per_second": round((len(sent_at) - 1) / (sent_at[-1] - sent_at[0]), 2),
         "pass_messages_per_second": round(delivered / elapsed, 2),
+        "slowest_gaps_ms": sorted(
+            round((b - a) * 1000) for a, b in zip(sent_at, sent_at[1:], strict=False)
+        )[-5:],
         "count_429": tg.count_429,
         "duplicates": sum(
             count - 1 for count, n in per_chat.items() for _ in range(n) if count > 1

@@ -122,6 +122,7 @@ async def test_webhook_refuses_requests_without_the_right_secret(
     ):
         assert bot.tg.webhook_secret == SECRET
         eve = bot.tg.user(71, "Eve")
+        bot.tg.private_chat(eve)  # Eve's chat exists; her updates are built by hand below
         eve_chat_messages = lambda: len(bot.tg.messages_in(71))  # noqa: E731
         statuses = [
             await server.deliver_webhook(_update(1, 71, "/start"), secret=None),
@@ -135,6 +136,7 @@ async def test_webhook_refuses_requests_without_the_right_secret(
         assert db_rows(bot, "SELECT COUNT(*) FROM processed_updates") == [(0,)]
         # With the secret: handled once; the same update again is ignored.
         assert await server.deliver_webhook(_update(4, 71, "/sos")) == 200
+        assert eve_chat_messages() == 1, bot.log_text()[-3000:]
         assert "112" in eve.last_text
         assert await server.deliver_webhook(_update(4, 71, "/sos")) == 200
         assert eve_chat_messages() == 1

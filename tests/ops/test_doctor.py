@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.local_telegram import FakeTelegram, FakeTelegramServer
+from bot.ops.doctor import diagnose, load_settings, print_findings
 from storage.db import create_engine
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.e2e.live import FREMAD
@@ -56,6 +58,25 @@ async def run_doctor(env: dict[str, str], cwd: Path) -> tuple[int, str]:
     return process.returncode, out.decode()
 
 
+async def doctor_in_process(
+    tg: FakeTelegram, base_url: str, database_url: str, **overrides: str | None
+) -> tuple[int, str]:
+    """The same checks and printing as the command, in this process (no interpreter start)."""
+    values: dict[str, str | None] = {
+        "bot_token": tg.token,
+        "telegram_api_url": base_url,
+        "database_url": database_url,
+        "bot_username": tg.bot_username,
+        "encryption_key": TEST_ENCRYPTION_KEY,
+    }
+    values.update(overrides)
+    settings, findings = load_settings(_env_file=None, **values)
+    if settings is not None:
+        findings.extend(await diagnose(settings))
+    out = io.StringIO()
+    return print_findings(findings, out), out.getvalue()
+
+
 def failures(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("FAIL")]
 
@@ -74,8 +95,9 @@ async def test_every_invalid_setting_is_listed(
     telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
 ) -> None:
     tg, base_url = telegram
-    env = doctor_env(tg, base_url, database_url, TIMEZONE="Mars/Olympus", DEFAULT_LOCALE="fr")
-    code, out = await run_doctor(env, tmp_path)
+    code, out = await doctor_in_process(
+        tg, base_url, database_url, timezone="Mars/Olympus", default_locale="fr"
+    )
     assert code == 1
     assert [line.split(" is not valid")[0] for line in failures(out)] == [
         "FAIL  settings: TIMEZONE",
@@ -109,8 +131,7 @@ async def test_token_rejected_by_telegram(
     telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
 ) -> None:
     tg, base_url = telegram
-    env = doctor_env(tg, base_url, database_url, BOT_TOKEN=OTHER_VALID_TOKEN)
-    code, out = await run_doctor(env, tmp_path)
+    code, out = await doctor_in_process(tg, base_url, database_url, bot_token=OTHER_VALID_TOKEN)
     assert code == 1
     assert failures(out) == [
         "FAIL  telegram: Telegram rejected BOT_TOKEN (401 Unauthorized): it was mistyped or "
@@ -135,14 +156,13 @@ async def test_webhook_mode_settings(
     telegram: tuple[FakeTelegram, str], database_url: str, tmp_path: Path
 ) -> None:
     tg, base_url = telegram
-    env = doctor_env(
+    code, out = await doctor_in_process(
         tg,
         base_url,
         database_url,
-        WEBHOOK_URL="http://fremad.example/hook",
-        WEBHOOK_SECRET="short",
+        webhook_url="http://fremad.example/hook",
+        webhook_secret="short",
     )
-    code, out = await run_doctor(env, tmp_path)
     assert code == 1
     fails = failures(out)
     assert any("WEBHOOK_URL must start with https://" in line for line in fails)
@@ -167,9 +187,9 @@ async def test_migrations_behind_and_missing_key_on_postgres(
     name = f"fremad_doctor_{uuid.uuid4().hex[:8]}"
     await _admin(f'CREATE DATABASE "{name}"')
     try:
-        env = doctor_env(tg, base_url, f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}")
-        del env["ENCRYPTION_KEY"]
-        code, out = await run_doctor(env, tmp_path)
+        code, out = await doctor_in_process(
+            tg, base_url, f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}", encryption_key=None
+        )
     finally:
         await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert code == 1

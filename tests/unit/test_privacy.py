@@ -42,6 +42,7 @@ async def _rich_youth(h: Harness) -> tuple[FakeUser, Person, FakeUser, FakeUser]
     await youth.click("3")
     await youth.click(youth.buttons()[0])
     await youth.send_text(NOTE)
+    await youth.click("Nej, kun til mig")
     await youth.send_text(CRISIS)
     await youth.click("Jeg er i sikkerhed lige nu")
     await youth.click("Ja, de må gerne læse det")

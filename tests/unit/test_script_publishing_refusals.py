@@ -128,12 +128,17 @@ async def test_scripts_lists_versions_and_rolls_back(harness: Harness) -> None:
     assert sam.buttons() == ["Use version 1"]
     await sam.click("Use version 1")
     assert "version 1 is in use again" in sam.last_text and "was version 2" in sam.last_text
-    active = [(v.version, v.is_active) for v in await rows(harness.app, ScriptVersion)
-              if v.script_id == "daily_checkin"]
+    active = [
+        (v.version, v.is_active)
+        for v in await rows(harness.app, ScriptVersion)
+        if v.script_id == "daily_checkin"
+    ]
     assert active == [(1, True), (2, False)]
     audit = [a for a in await rows(harness.app, AuditEntry) if a.action == "script.activated"]
     assert json.loads(audit[0].detail) == {
-        "previous_version": 2, "script_id": "daily_checkin", "version": 1
+        "previous_version": 2,
+        "script_id": "daily_checkin",
+        "version": 1,
     }
 
     await ada.send_command("checkin")

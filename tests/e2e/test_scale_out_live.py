@@ -1,0 +1,162 @@
+"""Scale-out: two real `fremad run --webhook` instances on one PostgreSQL and one Redis.
+
+Updates for the same and different youths arrive interleaved over both instances, some of
+them twice (Telegram's redelivery): each is handled once and each chat keeps its order; the
+scheduled check-ins both instances race for are sent once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.local_telegram import FakeSession, FakeTelegram, FakeTelegramServer, FakeUser
+from bot.local_telegram.limits import RateLimitConfig, RateLimiter
+from storage.db import create_engine, create_sessionmaker
+from storage.models import Base, CheckinDay, Delivery, DeliveryStatus, Role
+from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
+from tests.conftest import CPH
+from tests.e2e.webhook_cluster import WebhookCluster
+from tests.harness import TEST_ENCRYPTION_KEY, Harness, make_settings
+from tests.ops.redis_fixtures import redis_prefix, redis_url
+
+pytestmark = pytest.mark.e2e
+__all__ = ["redis_prefix", "redis_url"]  # fixtures
+YOUTHS = 12
+MOOD_QUESTION = "Hvordan har du det i dag?"
+
+
+async def truncate(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+async def onboard_youths(
+    tg: FakeTelegram, api_url: str, database_url: str, redis: dict[str, str], count: int
+) -> list[tuple[FakeUser, int]]:
+    """Youths join through the production dispatcher in this process (same database and
+    Redis), and each gets a check-in due right now, which both instances will race for."""
+    clock = ManualClock(datetime.now(UTC))
+    settings = make_settings(database_url, telegram_api_url=api_url, **redis)
+    app = await build_app(settings, clock, FakeSession(tg))
+    tg.feed_dispatcher(app.dp, app.bot)
+    try:
+        harness = Harness(app, tg, clock)
+        joined = []
+        for index in range(count):
+            user = tg.user(7000 + index, f"Ungperson{index}")
+            joined.append((user, (await harness.onboard(user, Role.YOUTH)).id))
+        today = clock.now().astimezone(CPH).date().isoformat()
+        async with app.sessionmaker() as session:
+            due = [NewDelivery(pid, "checkin", today, clock.now()) for _, pid in joined]
+            await DeliveriesRepository(session).add_due(due, clock.now(), DeliveryStatus.PENDING)
+            await session.commit()
+    finally:
+        tg.set_update_sink(None)
+        await app.close()
+    return joined
+
+
+async def test_two_instances_handle_each_update_once_in_order_and_send_schedules_once(
+    postgres_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> None:
+    await truncate(postgres_url)
+    redis = {"redis_url": redis_url, "redis_key_prefix": redis_prefix}
+    tg = FakeTelegram()
+    async with FakeTelegramServer(tg) as server:
+        youths = await onboard_youths(tg, server.base_url, postgres_url, redis, YOUTHS)
+        marks = {user.id: len(user.messages) for user, _ in youths}
+        # Telegram's flood limits afresh, as if the youths had joined a while ago.
+        tg.limiter, tg.count_429 = RateLimiter(RateLimitConfig()), 0
+        cluster = WebhookCluster(
+            tg,
+            server.base_url,
+            postgres_url,
+            tmp_path,
+            extra_env={
+                "REDIS_URL": redis_url,
+                "REDIS_KEY_PREFIX": redis_prefix,
+                "ENCRYPTION_KEY": TEST_ENCRYPTION_KEY,
+            },
+        )
+        try:
+            await cluster.start(2)  # returns once both instances finished their first pass
+            await _scheduled_checkins_sent_once(tg, youths, marks, postgres_url)
+            tg.limiter = None  # from here on: handling, not Telegram's flood limits
+            marks = {user.id: len(user.messages) for user, _ in youths}
+            # Every youth answers by typing; the updates queue up interleaved across youths.
+            streams = {
+                user.id: ["3", str(1 + i % 5), "Hviledag", f"note{i}", "nej", "hej"]
+                for i, (user, _) in enumerate(youths)
+            }
+            for step in range(6):
+                for user, _ in youths:
+                    await user.send_text(streams[user.id][step])
+            stats = await cluster.deliver(redeliver_every=3)
+            assert stats.redeliveries >= YOUTHS * 6 // 3 - 1
+            per_instance = [
+                m.get("fremad_updates_handled_total{type=message}", 0.0)
+                for m in await cluster.metrics()
+            ]
+        finally:
+            await cluster.stop()
+    # Each update handled exactly once, spread over both instances.
+    assert sum(per_instance) == YOUTHS * 6 and min(per_instance) > 0
+    for index, (user, person_id) in enumerate(youths):
+        replies = [m.text for m in user.messages[marks[user.id] :]]
+        # In order: energy, plan, rest tip + note, share?, thanks, then the fallback.
+        assert len(replies) == 7, (user.id, replies)
+        assert replies[0].startswith("Hvor meget energi har du?")
+        assert replies[1] == "Hvad står der på din plan i dag?"
+        assert replies[5].startswith(f"Tak, {user.first_name}. Dit check-in er gemt.")
+        assert replies[6].startswith("Det forstod jeg ikke helt")
+        day = await _checkin_day(postgres_url, person_id)
+        assert (day.status, day.mood, day.energy) == ("answered", 3, 1 + index % 5)
+    logs = "".join(instance.log_text() for instance in cluster.instances)
+    records = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
+    assert records, "LOG_JSON=true writes one JSON object per line"
+    assert "Ungperson" not in logs and "note1" not in logs and tg.token not in logs
+
+
+async def _scheduled_checkins_sent_once(
+    tg: FakeTelegram, youths: list[tuple[FakeUser, int]], marks: dict[int, int], url: str
+) -> None:
+    for user, _ in youths:
+        asked = [m for m in user.messages[marks[user.id] :] if MOOD_QUESTION in (m.text or "")]
+        assert len(asked) == 1, (user.id, [m.text for m in user.messages[marks[user.id] :]])
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            sent = await session.execute(
+                select(Delivery.claimed_by).where(
+                    Delivery.kind == "checkin", Delivery.status == DeliveryStatus.SENT.value
+                )
+            )
+            claimed_by = [row[0] for row in sent]
+    finally:
+        await engine.dispose()
+    assert len(claimed_by) == len(youths)
+    assert tg.count_429 == 0  # the shared pacer kept both instances under the limits
+
+
+async def _checkin_day(url: str, person_id: int) -> CheckinDay:
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            result = await session.execute(
+                select(CheckinDay).where(CheckinDay.person_id == person_id)
+            )
+            return result.scalar_one()
+    finally:
+        await engine.dispose()
