@@ -145,3 +145,16 @@ async def test_blocked_user_is_marked_unreachable(harness: Harness) -> None:
     await ada.unblock()
     person = await harness.person(960)
     assert person is not None and person.unreachable_since is None
+
+
+async def test_reply_to_someone_who_just_blocked_is_a_403_handled_quietly(
+    harness: Harness,
+) -> None:
+    ada = harness.user(970, "Ada")
+    await harness.onboard(ada, Role.YOUTH)
+    # She writes and blocks the bot at once: the reply meets Telegram's 403.
+    ada.blocked = True
+    await ada.send_text("hej")
+    assert harness.tg.count_403 >= 1
+    person = await harness.person(970)
+    assert person is not None and person.unreachable_since == harness.clock.now()
