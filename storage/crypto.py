@@ -2,7 +2,7 @@
 
 Keys come from settings (ENCRYPTION_KEY: one or more Fernet keys, comma-separated, newest first).
 Rotation: put the new key first and keep the old ones after it; everything stays readable, new
-writes use the new key; `fremad db rotate-key` (later) re-encrypts old rows, then drop old keys.
+writes use the new key; `fremad db rotate-key` re-encrypts old rows, then drop old keys.
 """
 
 from __future__ import annotations

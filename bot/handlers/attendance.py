@@ -37,7 +37,8 @@ async def on_heads_up(
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None or activity.youth_id != person.id:
+    known = callback_data.what in {item.value for item in HeadsUp}
+    if person is None or activity is None or activity.youth_id != person.id or not known:
         await call.answer(_("That button has expired."))
         return
     day = datetime.strptime(callback_data.day, "%Y%m%d").date()  # noqa: DTZ007 - a date only

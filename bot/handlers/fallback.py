@@ -22,7 +22,9 @@ def help_text(person: Person) -> str:
             _("/checkin — take today's check-in"),
             _("/settings — your check-in time and days"),
             _("/sos — help right now"),
+            _("/safetyplan — your own safety plan"),
             _("/mydata — everything stored about you"),
+            _("/delete — ask for everything about you to be deleted"),
         ]
     if person.is_mentor:
         lines += [_("/invite — a link for a young person"), _("/youths — your young people")]

@@ -186,10 +186,10 @@ async def on_handover(
         )
     )
     default = runtime.settings.default_locale
-    with i18n.use_locale(handover.new_mentor.locale or default):
-        await _tell(bot, handover.new_mentor, handover_text(handover, for_youth=False))
-    with i18n.use_locale(handover.youth.locale or default):
-        await _tell(bot, handover.youth, handover_text(handover, for_youth=True))
+    for person, for_youth in ((handover.new_mentor, False), (handover.youth, True)):
+        locale = person.locale or default
+        with i18n.use_locale(locale):
+            await _tell(bot, person, handover_text(handover, for_youth=for_youth, locale=locale))
 
 
 async def _tell(bot: Bot, person: Person, text: str) -> None:

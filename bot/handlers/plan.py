@@ -70,7 +70,10 @@ async def _plan(
     for_mentor = person.id != youth_id
     today = [heads_up_row(a, occ.local_date, with_title=True) for a, occ in view.today]
     markup = plan_keyboard(
-        youth_id, view.activities, [] if for_mentor else today, for_mentor=for_mentor,
+        youth_id,
+        view.activities,
+        [] if for_mentor else today,
+        for_mentor=for_mentor,
         tell_mentor=view.settings.tell_mentor,
         absence_limit=view.settings.absence_alert_after,
         rate_threshold=view.settings.weekly_rate_alert_below,
@@ -98,7 +101,9 @@ async def on_plan_command(
 
 
 async def on_list(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     shown = await _plan(person, callback_data.youth, attendance) if person else None
@@ -120,7 +125,9 @@ async def _card(
 
 
 async def on_open(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
@@ -131,8 +138,12 @@ async def on_open(
 
 
 async def on_add(
-    call: CallbackQuery, callback_data: PlanTap, state: FSMContext, person: Person | None,
-    attendance: AttendanceService, runtime: Runtime,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    state: FSMContext,
+    person: Person | None,
+    attendance: AttendanceService,
+    runtime: Runtime,
 ) -> None:
     if person is None or await attendance.plan_view(person, callback_data.youth) is None:
         await call.answer(_("That button has expired."))
@@ -141,15 +152,20 @@ async def on_add(
 
 
 async def on_edit(
-    call: CallbackQuery, callback_data: PlanTap, state: FSMContext, person: Person | None,
-    attendance: AttendanceService, runtime: Runtime,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    state: FSMContext,
+    person: Person | None,
+    attendance: AttendanceService,
+    runtime: Runtime,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
     if person is None or activity is None or callback_data.value not in set(Edit):
         await call.answer(_("That button has expired."))
         return
-    await _start_form(call, state, draft_from(activity, Edit(callback_data.value)), person,
-                      runtime)
+    await _start_form(
+        call, state, draft_from(activity, Edit(callback_data.value)), person, runtime
+    )
 
 
 async def _start_form(
@@ -159,8 +175,9 @@ async def _start_form(
     await state.set_state(PLAN_FORM)
     step = next_step(draft)
     assert step is not None
-    await _reply(call, texts.step_prompt(step), step_keyboard(step, draft, _today(person,
-                                                                                  runtime)))
+    await _reply(
+        call, texts.step_prompt(step), step_keyboard(step, draft, _today(person, runtime))
+    )
 
 
 async def _draft(state: FSMContext) -> Draft | None:
@@ -169,13 +186,22 @@ async def _draft(state: FSMContext) -> Draft | None:
 
 
 async def on_form_tap(
-    call: CallbackQuery, callback_data: PlanTap, bot: Bot, state: FSMContext,
-    person: Person | None, attendance: AttendanceService, runtime: Runtime, i18n: I18n,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    bot: Bot,
+    state: FSMContext,
+    person: Person | None,
+    attendance: AttendanceService,
+    runtime: Runtime,
+    i18n: I18n,
 ) -> None:
     draft = await _draft(state)
     step = next_step(draft) if draft is not None else None
-    if person is None or draft is None or step is None or (
-        callback_data.action != f"f_{step.value}"
+    if (
+        person is None
+        or draft is None
+        or step is None
+        or (callback_data.action != f"f_{step.value}")
     ):
         await call.answer(_("That button has expired."))
         return
@@ -200,8 +226,13 @@ async def on_form_tap(
 
 
 async def on_form_text(
-    message: Message, bot: Bot, state: FSMContext, person: Person | None,
-    attendance: AttendanceService, runtime: Runtime, i18n: I18n,
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    person: Person | None,
+    attendance: AttendanceService,
+    runtime: Runtime,
+    i18n: I18n,
 ) -> None:
     draft = await _draft(state)
     step = next_step(draft) if draft is not None else None
@@ -216,8 +247,13 @@ async def on_form_text(
 
 
 async def _advance(
-    bot: Bot, state: FSMContext, draft: Draft, person: Person,
-    attendance: AttendanceService, runtime: Runtime, i18n: I18n,
+    bot: Bot,
+    state: FSMContext,
+    draft: Draft,
+    person: Person,
+    attendance: AttendanceService,
+    runtime: Runtime,
+    i18n: I18n,
 ) -> None:
     """Asks the draft's next question, or saves it when it is complete."""
     step = next_step(draft)
@@ -227,23 +263,19 @@ async def _advance(
         await bot.send_message(person.telegram_id, texts.step_prompt(step), reply_markup=markup)
         return
     await _end_form(state)
-    youth_id = int(draft["youth_id"])
-    if "activity_id" in draft:
-        activity = await attendance.activity(person, int(draft["activity_id"]))
-        if activity is None:
-            return
-        activity = await attendance.update_activity(activity, to_activity(draft))
-    elif await attendance.plan_view(person, youth_id) is None:
+    editing = draft.get("activity_id")
+    activity = await attendance.save(
+        person, int(draft["youth_id"]), int(editing) if editing else None, to_activity(draft)
+    )
+    if activity is None:
         return
-    else:
-        activity = await attendance.add_activity(youth_id, to_activity(draft), person)
-    card = texts.saved_text(activity, await attendance.tells_mentor(activity),
-                            "activity_id" not in draft)
-    text_markup = await _card(person, activity, attendance)
-    await bot.send_message(person.telegram_id, card, reply_markup=text_markup[1])
-    if person.id != youth_id:
-        await _tell_youth(bot, attendance, activity, "changed" if "activity_id" in draft
-                          else "added", runtime, i18n)
+    card = texts.saved_text(activity, await attendance.tells_mentor(activity), not editing)
+    await bot.send_message(
+        person.telegram_id, card, reply_markup=(await _card(person, activity, attendance))[1]
+    )
+    if person.id != activity.youth_id:
+        change = "changed" if editing else "added"
+        await _tell_youth(bot, attendance, activity, change, runtime, i18n)
 
 
 async def _end_form(state: FSMContext) -> None:
@@ -260,8 +292,12 @@ async def on_cancel(call: CallbackQuery, state: FSMContext) -> None:
 
 
 async def _tell_youth(
-    bot: Bot, attendance: AttendanceService, activity: Activity, change: str,
-    runtime: Runtime, i18n: I18n,
+    bot: Bot,
+    attendance: AttendanceService,
+    activity: Activity,
+    change: str,
+    runtime: Runtime,
+    i18n: I18n,
 ) -> None:
     youth = await attendance.youth(activity.youth_id)
     if youth is None:
@@ -271,25 +307,34 @@ async def _tell_youth(
     try:
         await bot.send_message(youth.telegram_id, text)
     except TelegramAPIError as exc:
-        log.info("could not tell youth %d about a plan change: %s", youth.id,
-                 type(exc).__name__)
+        log.info("could not tell youth %d about a plan change: %s", youth.id, type(exc).__name__)
 
 
 async def on_delete(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
     if activity is None:
         await call.answer(_("That button has expired."))
         return
-    await _reply(call, _("Delete “{title}” from the plan?").format(
-        title=html.escape(activity.title)), confirm_delete_keyboard(activity))
+    await _reply(
+        call,
+        _("Delete “{title}” from the plan?").format(title=html.escape(activity.title)),
+        confirm_delete_keyboard(activity),
+    )
 
 
 async def on_delete_yes(
-    call: CallbackQuery, callback_data: PlanTap, bot: Bot, person: Person | None,
-    attendance: AttendanceService, runtime: Runtime, i18n: I18n,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    bot: Bot,
+    person: Person | None,
+    attendance: AttendanceService,
+    runtime: Runtime,
+    i18n: I18n,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
     if person is None or activity is None:
@@ -297,26 +342,39 @@ async def on_delete_yes(
         return
     await attendance.delete_activity(activity)
     shown = await _plan(person, activity.youth_id, attendance)
-    await _reply(call, _("Deleted.") + "\n\n" + shown[0] if shown else _("Deleted."),
-                 shown[1] if shown else None)
+    await _reply(
+        call,
+        _("Deleted.") + "\n\n" + shown[0] if shown else _("Deleted."),
+        shown[1] if shown else None,
+    )
     if person.id != activity.youth_id:
         await _tell_youth(bot, attendance, activity, "deleted", runtime, i18n)
 
 
 async def on_travel_menu(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
     if activity is None:
         await call.answer(_("That button has expired."))
         return
-    await _reply(call, _("How long does it take you to get there? I'll say “leave in 20 "
-                         "minutes” 20 minutes before you need to go."), travel_keyboard(activity))
+    await _reply(
+        call,
+        _(
+            "How long does it take you to get there? I'll say “leave in 20 "
+            "minutes” 20 minutes before you need to go."
+        ),
+        travel_keyboard(activity),
+    )
 
 
 async def on_travel(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
@@ -329,7 +387,9 @@ async def on_travel(
 
 
 async def on_notify(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
@@ -341,7 +401,9 @@ async def on_notify(
 
 
 async def on_tell(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     if person is None or person.id != callback_data.youth or not person.is_youth:
@@ -354,23 +416,29 @@ async def on_tell(
 
 
 async def on_alert_limit(
-    call: CallbackQuery, callback_data: PlanTap, person: Person | None,
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
     attendance: AttendanceService,
 ) -> None:
     """Mentor: cycles the youth's alert limits (absences in a row; weekly rate)."""
     youth_id = callback_data.youth
-    if person is None or person.id == youth_id or not await attendance.may_manage(
-        person, youth_id
+    if (
+        person is None
+        or person.id == youth_id
+        or not await attendance.may_manage(person, youth_id)
     ):
         await call.answer(_("That button has expired."))
         return
     settings = await attendance.settings(youth_id)
     if callback_data.action == "alert_abs":
         await attendance.set_alert_limits(
-            youth_id, absences=_cycle(ABSENCE_LIMITS, settings.absence_alert_after))
+            youth_id, absences=_cycle(ABSENCE_LIMITS, settings.absence_alert_after)
+        )
     else:
         await attendance.set_alert_limits(
-            youth_id, rate_below=_cycle(RATE_THRESHOLDS, settings.weekly_rate_alert_below))
+            youth_id, rate_below=_cycle(RATE_THRESHOLDS, settings.weekly_rate_alert_below)
+        )
     shown = await _plan(person, youth_id, attendance)
     if shown is not None:
         await _reply(call, *shown)
@@ -398,7 +466,5 @@ def create_router() -> Router:
     tap(on_notify, PlanTap.filter(F.action == "notify"))
     tap(on_tell, PlanTap.filter(F.action == "tell"))
     tap(on_alert_limit, PlanTap.filter(F.action.in_({"alert_abs", "alert_rate"})))
-    router.message.register(
-        on_form_text, StateFilter(PLAN_FORM), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(on_form_text, StateFilter(PLAN_FORM), F.text, ~F.text.startswith("/"))
     return router

@@ -212,6 +212,17 @@ class AttendanceService:
             return None
         return activity if await self.may_manage(person, activity.youth_id) else None
 
+    async def save(
+        self, person: Person, youth_id: int, activity_id: int | None, draft: ActivityDraft
+    ) -> Activity | None:
+        """Adds (no id) or changes an activity, if ``person`` may manage that youth's plan."""
+        if activity_id is not None:
+            activity = await self.activity(person, activity_id)
+            return None if activity is None else await self.update_activity(activity, draft)
+        if await self.plan_view(person, youth_id) is None:
+            return None
+        return await self.add_activity(youth_id, draft, person)
+
     async def add_activity(self, youth_id: int, draft: ActivityDraft, by: Person) -> Activity:
         now = self.clock.now()
         activity = Activity(
@@ -431,8 +442,9 @@ class AttendanceService:
                 continue
             seen.add(key)
             found.append(
-                OccurrenceOutcome(occ.activity_id, occ.local_date, outcome,
-                                  occ.starts_at.timestamp())
+                OccurrenceOutcome(
+                    occ.activity_id, occ.local_date, outcome, occ.starts_at.timestamp()
+                )
             )
         # Records of deleted or re-timed activities still count as they were recorded.
         for key, row in records.items():
@@ -543,9 +555,7 @@ class AttendanceService:
         if any(occ.starts_at > now for occ in planned):
             return False
         return not any(
-            item.outcome is Outcome.OPEN
-            for item in found
-            if monday <= item.local_date <= sunday
+            item.outcome is Outcome.OPEN for item in found if monday <= item.local_date <= sunday
         )
 
     async def _weekly_alert_exists(self, youth_id: int, monday: date) -> bool:

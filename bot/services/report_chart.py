@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 
 from bot.services.report_facts import WeeklySeries
 
-# About 800 x 900 px: fills a phone's width; large type so it reads without zooming.
+# 640 px wide: fills a phone's width; large type (15 pt) so it reads without zooming.
 FIGURE_INCHES = (8.0, 9.0)
-DPI = 100
+DPI = 80
 FONT_SIZE = 15
 MAX_RATING_LINES = 5
 _PALETTE = ("#e67e22", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d")

@@ -271,8 +271,6 @@ async def concerns(
     paused_until = settings.paused_until if settings else None
     if paused_until is not None and paused_until < today:
         paused_from = paused_until = None  # an ended pause is no concern
-    if paused_from is None and paused_until is None:
-        paused_from = paused_until = None
     alerts = await ReportReadsRepository(session).open_alerts(youth.id)
     return Concerns(
         missed_run=checkins.missed_run,

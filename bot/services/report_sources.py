@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.dialogs import PromptLibrary
 from bot.services.attendance import AttendanceService
+from bot.services.attendance_measures import weekly
 from bot.services.progress_reads import ProgressReads
 from bot.services.report_facts import (
     Absence,
@@ -52,8 +53,15 @@ class AttendanceFromFeature:
     async def weekly_rates(
         self, session: AsyncSession, youth: Person, week_starts: Sequence[date]
     ) -> list[float | None]:
-        service = AttendanceService(session, self.clock)
-        return [(await service.week_summary(youth.id, start)).rate for start in week_starts]
+        """One read of the whole range, then per-week rates (as the attendance feature counts)."""
+        if not week_starts:
+            return []
+        last = week_starts[-1] + timedelta(days=6)
+        found, _records = await AttendanceService(session, self.clock).outcomes(
+            youth, week_starts[0], last
+        )
+        by_start = {w.week_start: w.rate for w in weekly(found, last, len(week_starts))}
+        return [by_start.get(start) for start in week_starts]
 
 
 class GoalsFromFeature:

@@ -37,9 +37,9 @@ class HeadsUpTap(CallbackData, prefix="ah"):
     day: str
 
 
-def heads_up_row(activity: Activity, day: date, with_title: bool = False) -> list[
-    InlineKeyboardButton
-]:
+def heads_up_row(
+    activity: Activity, day: date, with_title: bool = False
+) -> list[InlineKeyboardButton]:
     packed = day.strftime("%Y%m%d")
     suffix = f" · {activity.title[:20]}" if with_title else ""
     return [
@@ -69,29 +69,38 @@ def plan_keyboard(
         rows.append([_tap(f"✏️ {activity.title[:40]}", "open", activity=activity.id)])
     rows.append([_tap(_("➕ Add an activity"), "add", youth=youth_id)])
     if for_mentor:
-        rows.append([
-            _tap(
-                _("Alert after absences in a row: {n}").format(n=absence_limit or _("never")),
-                "alert_abs", youth=youth_id,
-            )
-        ])
-        rows.append([
-            _tap(
-                _("Alert when a week is under: {p}").format(
-                    p=f"{rate_threshold} %" if rate_threshold else _("never")
-                ),
-                "alert_rate", youth=youth_id,
-            )
-        ])
+        rows.append(
+            [
+                _tap(
+                    _("Alert after absences in a row: {n}").format(n=absence_limit or _("never")),
+                    "alert_abs",
+                    youth=youth_id,
+                )
+            ]
+        )
+        rows.append(
+            [
+                _tap(
+                    _("Alert when a week is under: {p}").format(
+                        p=f"{rate_threshold} %" if rate_threshold else _("never")
+                    ),
+                    "alert_rate",
+                    youth=youth_id,
+                )
+            ]
+        )
     else:
-        rows.append([
-            _tap(
-                _("Tell my mentor at once when I'm late: {answer}").format(
-                    answer=_("on") if tell_mentor else _("off")
-                ),
-                "tell", youth=youth_id,
-            )
-        ])
+        rows.append(
+            [
+                _tap(
+                    _("Tell my mentor at once when I'm late: {answer}").format(
+                        answer=_("on") if tell_mentor else _("off")
+                    ),
+                    "tell",
+                    youth=youth_id,
+                )
+            ]
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -110,10 +119,18 @@ def activity_keyboard(
     if today is not None:
         rows.append(heads_up_row(activity, today))
     a = activity.id
-    rows.append([_tap(_("Change time"), "edit", activity=a, value="time"),
-                 _tap(_("Change day"), "edit", activity=a, value="when")])
-    rows.append([_tap(_("Rename"), "edit", activity=a, value="name"),
-                 _tap(_("Change place"), "edit", activity=a, value="place")])
+    rows.append(
+        [
+            _tap(_("Change time"), "edit", activity=a, value="time"),
+            _tap(_("Change day"), "edit", activity=a, value="when"),
+        ]
+    )
+    rows.append(
+        [
+            _tap(_("Rename"), "edit", activity=a, value="name"),
+            _tap(_("Change place"), "edit", activity=a, value="place"),
+        ]
+    )
     rows.append([_tap(_("“Leave in 20 min” reminder"), "travel_menu", activity=a)])
     notify_label = {
         None: _("Tell mentor about this one: as my setting"),
@@ -121,8 +138,12 @@ def activity_keyboard(
         False: _("Tell mentor about this one: no"),
     }[notify]
     rows.append([_tap(notify_label, "notify", activity=a)])
-    rows.append([_tap(_("🗑 Delete"), "delete", activity=a),
-                 _tap(_("◀️ Back"), "list", youth=activity.youth_id)])
+    rows.append(
+        [
+            _tap(_("🗑 Delete"), "delete", activity=a),
+            _tap(_("◀️ Back"), "list", youth=activity.youth_id),
+        ]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -142,10 +163,14 @@ def travel_keyboard(activity: Activity) -> InlineKeyboardMarkup:
 
 
 def confirm_delete_keyboard(activity: Activity) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        _tap(_("Yes, delete it"), "delete_yes", activity=activity.id),
-        _tap(_("No, keep it"), "open", activity=activity.id),
-    ]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _tap(_("Yes, delete it"), "delete_yes", activity=activity.id),
+                _tap(_("No, keep it"), "open", activity=activity.id),
+            ]
+        ]
+    )
 
 
 def step_keyboard(step: Step, draft: Draft, today: date) -> InlineKeyboardMarkup | None:
@@ -174,8 +199,13 @@ def step_keyboard(step: Step, draft: Draft, today: date) -> InlineKeyboardMarkup
     elif step is Step.DATE:
         for offset in range(7):
             day = date.fromordinal(today.toordinal() + offset)
-            label = (_("Today") if offset == 0 else _("Tomorrow") if offset == 1
-                     else f"{weekday_name(day.isoweekday())} {day:%d.%m}")
+            label = (
+                _("Today")
+                if offset == 0
+                else _("Tomorrow")
+                if offset == 1
+                else f"{weekday_name(day.isoweekday())} {day:%d.%m}"
+            )
             builder.button(text=label, callback_data=_form(step, day.isoformat()))
         builder.adjust(2, 3, 2)
     elif step is Step.START:
@@ -196,8 +226,9 @@ def _form(step: Step, value: str) -> PlanTap:
     return PlanTap(action=f"f_{step.value}", value=value)
 
 
-def _tap(text: str, action: str, *, activity: int = 0, youth: int = 0,
-         value: str = "") -> InlineKeyboardButton:
+def _tap(
+    text: str, action: str, *, activity: int = 0, youth: int = 0, value: str = ""
+) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text,
         callback_data=PlanTap(action=action, activity=activity, youth=youth, value=value).pack(),

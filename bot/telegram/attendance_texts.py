@@ -8,6 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.services.attendance_measures import AttendanceOverview, Outcome, Stability, WeekStats
 from bot.services.attendance_plan import Occurrence, parse_weekdays
@@ -30,9 +31,7 @@ def kind_label(kind: str) -> str:
 
 
 def weekday_name(iso_weekday: int) -> str:
-    return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))[
-        iso_weekday - 1
-    ]
+    return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))[iso_weekday - 1]
 
 
 def when_text(activity: Activity) -> str:
@@ -73,13 +72,15 @@ def plan_text(activities: list[Activity], youth_name: str | None = None) -> str:
     else:
         title = _("<b>{name}'s plan</b>").format(name=html.escape(youth_name))
     if not activities:
-        return title + "\n\n" + _(
-            "Nothing planned yet. Add your internship, classes, appointments or exercise — "
-            "then I can help you get there."
+        return (
+            title
+            + "\n\n"
+            + _(
+                "Nothing planned yet. Add your internship, classes, appointments or exercise — "
+                "then I can help you get there."
+            )
         )
-    lines = [
-        f"• <b>{html.escape(a.title)}</b> — {when_text(a)}" for a in activities
-    ]
+    lines = [f"• <b>{html.escape(a.title)}</b> — {when_text(a)}" for a in activities]
     return title + "\n\n" + "\n".join(lines) + "\n\n" + _("Tap an activity to change it.")
 
 
@@ -121,9 +122,8 @@ def mentor_changed_text(activity: Activity, change: str) -> str:
         "changed": _("Your mentor changed this in your plan:"),
         "deleted": _("Your mentor removed this from your plan:"),
     }[change]
-    return (
-        f"{head}\n<b>{html.escape(activity.title)}</b> — {when_text(activity)}\n\n"
-        + _("/plan shows your whole plan.")
+    return f"{head}\n<b>{html.escape(activity.title)}</b> — {when_text(activity)}\n\n" + _(
+        "/plan shows your whole plan."
     )
 
 
@@ -140,8 +140,10 @@ def heads_up_text(late: bool, recorded: bool, mentor_told: bool) -> str:
     if late:
         text = _("Noted — you're on your way, and that's what counts. 🚶")
     else:
-        text = _("Noted that you can't come today. Thanks for saying so — that's taking "
-                 "responsibility. Remember to tell the place too.")
+        text = _(
+            "Noted that you can't come today. Thanks for saying so — that's taking "
+            "responsibility. Remember to tell the place too."
+        )
     if mentor_told:
         text += "\n" + _("I've let your mentor know.")
     return text
@@ -169,8 +171,10 @@ def _success_line(stats: Stability, today: date) -> str | None:
     this_week, last_week = stats.weeks[-1], stats.weeks[-2]
     if this_week.is_success:
         week = this_week
-        text = _("🎉 This week is a success: you showed up {n} of {m} times. That's how you "
-                 "become someone people can count on.")
+        text = _(
+            "🎉 This week is a success: you showed up {n} of {m} times. That's how you "
+            "become someone people can count on."
+        )
     elif last_week.is_success:
         week = last_week
         text = _("🎉 Last week was a success: you showed up {n} of {m} times. Well done!")
@@ -179,21 +183,25 @@ def _success_line(stats: Stability, today: date) -> str | None:
     return text.format(n=week.tally.showed_up, m=week.tally.expected)
 
 
-def overview_text(
-    view: AttendanceOverview, titles: dict[int, str], today: date
-) -> str:
+def overview_text(view: AttendanceOverview, titles: dict[int, str], today: date) -> str:
     overall = view.overall
     if not any(week.tally.planned for week in overall.weeks):
-        return _("<b>Your attendance</b>") + "\n\n" + _(
-            "Nothing to show yet. Add your activities with /plan, and after each one I'll "
-            "ask how it went."
+        return (
+            _("<b>Your attendance</b>")
+            + "\n\n"
+            + _(
+                "Nothing to show yet. Add your activities with /plan, and after each one I'll "
+                "ask how it went."
+            )
         )
     week = overall.this_week.tally
     lines = [
         _("<b>Your attendance</b>"),
         "",
-        _("This week: attended {attended}, late {late}, left early {left}, absent {absent}, "
-          "cancelled with notice {cancelled}.").format(
+        _(
+            "This week: attended {attended}, late {late}, left early {left}, absent {absent}, "
+            "cancelled with notice {cancelled}."
+        ).format(
             attended=week.count(Outcome.ATTENDED),
             late=week.count(Outcome.LATE),
             left=week.count(Outcome.LEFT_EARLY),
@@ -208,8 +216,13 @@ def overview_text(
     lines += [_week_line(w) for w in shown]
     lines.append("")
     if overall.current_run:
+        run = overall.current_run
         lines.append(
-            _("You've shown up {n} times in a row. 💪").format(n=overall.current_run)
+            ngettext(
+                "You showed up last time. 💪",
+                "You've shown up {n} times in a row. 💪",
+                run,
+            ).format(n=run)
         )
     lines.append(
         _("Last 4 weeks: {four} · last 12 weeks: {twelve}").format(

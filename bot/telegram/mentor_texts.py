@@ -42,7 +42,7 @@ def pause_text_for_youth(until: date | None, youth: Person) -> str:
     )
 
 
-def handover_text(handover: Handover, *, for_youth: bool) -> str:
+def handover_text(handover: Handover, *, for_youth: bool, locale: str) -> str:
     youth, mentor = handover.youth, handover.new_mentor
     if for_youth:
         return _(
@@ -66,7 +66,7 @@ def handover_text(handover: Handover, *, for_youth: bool) -> str:
         lines.append(_("<b>Notes from earlier talks</b>"))
         for note in handover.notes[-10:]:
             lines.append(
-                f"• {format_date(note.written_at.date(), 'd. MMM yyyy', locale='da')}: "
+                f"• {format_date(note.written_at.date(), 'd. MMM yyyy', locale=locale)}: "
                 f"{html.escape(note.text)}"
             )
     return "\n".join(lines)

@@ -16,8 +16,13 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 async def fremad_tick(live: LiveBot, at: datetime) -> None:
     process = await asyncio.create_subprocess_exec(
-        FREMAD, "tick", "--at", at.isoformat(), env=live.env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        FREMAD,
+        "tick",
+        "--at",
+        at.isoformat(),
+        env=live.env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     _out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -53,8 +58,13 @@ async def test_plan_and_follow_up_over_http(live: LiveBot) -> None:
     assert "I'm running late" not in " ".join(ada.buttons())
     await tap(ada, "Yes, but I was late")
     assert "You made it, and that counts" in ada.last_text
-    assert db_rows(live, "SELECT activity_id, status, source FROM attendance_records "
-                         f"WHERE local_date = '{tomorrow.isoformat()}'") == [
-        (activity_id, "late", "followup")]
-    assert db_rows(live, "SELECT status FROM deliveries WHERE kind = 'attendance_followup' "
-                         f"AND slot_key = '{activity_id}:{tomorrow.isoformat()}'") == [("sent",)]
+    assert db_rows(
+        live,
+        "SELECT activity_id, status, source FROM attendance_records "
+        f"WHERE local_date = '{tomorrow.isoformat()}'",
+    ) == [(activity_id, "late", "followup")]
+    assert db_rows(
+        live,
+        "SELECT status FROM deliveries WHERE kind = 'attendance_followup' "
+        f"AND slot_key = '{activity_id}:{tomorrow.isoformat()}'",
+    ) == [("sent",)]

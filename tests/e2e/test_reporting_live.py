@@ -38,9 +38,11 @@ async def test_weekly_summary_over_http(database_url: str, tmp_path: Path) -> No
             conn.executemany(
                 "INSERT INTO checkin_days (person_id, local_date, status, mood) "
                 "VALUES (?, ?, ?, ?)",
-                [(ada_id, (monday - timedelta(days=7)).isoformat(), "answered", 4),
-                 (ada_id, (monday - timedelta(days=6)).isoformat(), "missed", None),
-                 (ada_id, (monday - timedelta(days=5)).isoformat(), "answered", 2)],
+                [
+                    (ada_id, (monday - timedelta(days=7)).isoformat(), "answered", 4),
+                    (ada_id, (monday - timedelta(days=6)).isoformat(), "missed", None),
+                    (ada_id, (monday - timedelta(days=5)).isoformat(), "answered", 2),
+                ],
             )
 
         before = len(mentor.messages)

@@ -8,64 +8,23 @@ scheduled check-ins both instances race for are sent once.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.local_telegram import FakeSession, FakeTelegram, FakeTelegramServer, FakeUser
+from bot.local_telegram import FakeTelegram, FakeTelegramServer, FakeUser
 from bot.local_telegram.limits import RateLimitConfig, RateLimiter
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Base, CheckinDay, Delivery, DeliveryStatus, Role
-from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
-from tests.conftest import CPH
-from tests.e2e.webhook_cluster import WebhookCluster
-from tests.harness import TEST_ENCRYPTION_KEY, Harness, make_settings
+from storage.models import CheckinDay, Delivery, DeliveryStatus
+from tests.e2e.webhook_cluster import WebhookCluster, onboard_youths, truncate
+from tests.harness import TEST_ENCRYPTION_KEY
 from tests.ops.redis_fixtures import redis_prefix, redis_url
 
 pytestmark = pytest.mark.e2e
 __all__ = ["redis_prefix", "redis_url"]  # fixtures
 YOUTHS = 12
 MOOD_QUESTION = "Hvordan har du det i dag?"
-
-
-async def truncate(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        async with engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    finally:
-        await engine.dispose()
-
-
-async def onboard_youths(
-    tg: FakeTelegram, api_url: str, database_url: str, redis: dict[str, str], count: int
-) -> list[tuple[FakeUser, int]]:
-    """Youths join through the production dispatcher in this process (same database and
-    Redis), and each gets a check-in due right now, which both instances will race for."""
-    clock = ManualClock(datetime.now(UTC))
-    settings = make_settings(database_url, telegram_api_url=api_url, **redis)
-    app = await build_app(settings, clock, FakeSession(tg))
-    tg.feed_dispatcher(app.dp, app.bot)
-    try:
-        harness = Harness(app, tg, clock)
-        joined = []
-        for index in range(count):
-            user = tg.user(7000 + index, f"Ungperson{index}")
-            joined.append((user, (await harness.onboard(user, Role.YOUTH)).id))
-        today = clock.now().astimezone(CPH).date().isoformat()
-        async with app.sessionmaker() as session:
-            due = [NewDelivery(pid, "checkin", today, clock.now()) for _, pid in joined]
-            await DeliveriesRepository(session).add_due(due, clock.now(), DeliveryStatus.PENDING)
-            await session.commit()
-    finally:
-        tg.set_update_sink(None)
-        await app.close()
-    return joined
 
 
 async def test_two_instances_handle_each_update_once_in_order_and_send_schedules_once(

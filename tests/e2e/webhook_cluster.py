@@ -21,13 +21,22 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
+from sqlalchemy import text
 
-from bot.local_telegram import FakeTelegram
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
 from bot.webhook import WEBHOOK_PATH
+from storage.db import create_engine
+from storage.models import Base, DeliveryStatus, Role
+from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
+from tests.conftest import CPH
+from tests.harness import Harness, make_settings
 from tests.ops.ops_client import parse_metrics
 
 FREMAD = str(Path(sys.executable).parent / "fremad")
@@ -231,3 +240,50 @@ class WebhookCluster:
 
         await asyncio.gather(*(one_chat(queue) for queue in queues.values()))
         return stats
+
+
+# --------------------------------------------------------------------- set-up helpers
+
+
+async def truncate(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+async def onboard_youths(
+    tg: FakeTelegram,
+    api_url: str,
+    database_url: str,
+    redis: dict[str, str],
+    count: int,
+    *,
+    checkin_due: bool = True,
+) -> list[tuple[FakeUser, int]]:
+    """Youths join through the production dispatcher in this process (same database and
+    Redis), and each gets a check-in due right now, which both instances will race for."""
+    clock = ManualClock(datetime.now(UTC))
+    settings = make_settings(database_url, telegram_api_url=api_url, **redis)
+    app = await build_app(settings, clock, FakeSession(tg))
+    tg.feed_dispatcher(app.dp, app.bot)
+    try:
+        harness = Harness(app, tg, clock)
+        joined = []
+        for index in range(count):
+            user = tg.user(7000 + index, f"Ungperson{index}")
+            joined.append((user, (await harness.onboard(user, Role.YOUTH)).id))
+        if not checkin_due:
+            return joined
+        today = clock.now().astimezone(CPH).date().isoformat()
+        async with app.sessionmaker() as session:
+            due = [NewDelivery(pid, "checkin", today, clock.now()) for _, pid in joined]
+            await DeliveriesRepository(session).add_due(due, clock.now(), DeliveryStatus.PENDING)
+            await session.commit()
+    finally:
+        tg.set_update_sink(None)
+        await app.close()
+    return joined

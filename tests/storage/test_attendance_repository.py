@@ -30,24 +30,44 @@ async def test_attendance_storage_on_both_databases(any_database_url: str) -> No
     try:
         sessionmaker = create_sessionmaker(engine)
         async with sessionmaker() as session:
-            youth = Person(telegram_id=1, first_name="Ada", is_youth=True, created_at=NOW,
-                           onboarded_at=NOW)
-            gone = Person(telegram_id=2, first_name="Bo", is_youth=True, created_at=NOW,
-                          onboarded_at=NOW, left_at=NOW)
+            youth = Person(
+                telegram_id=1, first_name="Ada", is_youth=True, created_at=NOW, onboarded_at=NOW
+            )
+            gone = Person(
+                telegram_id=2,
+                first_name="Bo",
+                is_youth=True,
+                created_at=NOW,
+                onboarded_at=NOW,
+                left_at=NOW,
+            )
             session.add_all([youth, gone])
             await session.flush()
-            session.add(YouthSettings(person_id=youth.id, updated_at=NOW,
-                                      paused_from=date(2026, 12, 1)))
+            session.add(
+                YouthSettings(person_id=youth.id, updated_at=NOW, paused_from=date(2026, 12, 1))
+            )
             repo = ActivitiesRepository(session)
             for person in (youth, gone):
-                await repo.add(Activity(
-                    youth_id=person.id, kind="internship", title="Praktik hos Bager Jensen",
-                    weekdays="134", start_time="08:00", end_time="12:00", valid_from=NOW,
-                    created_at=NOW, updated_at=NOW))
+                await repo.add(
+                    Activity(
+                        youth_id=person.id,
+                        kind="internship",
+                        title="Praktik hos Bager Jensen",
+                        weekdays="134",
+                        start_time="08:00",
+                        end_time="12:00",
+                        valid_from=NOW,
+                        created_at=NOW,
+                        updated_at=NOW,
+                    )
+                )
             settings_repo = AttendanceSettingsRepository(session)
             defaults = await settings_repo.get(youth.id, NOW)
-            assert (defaults.tell_mentor, defaults.absence_alert_after,
-                    defaults.weekly_rate_alert_below) == (False, 2, 50)
+            assert (
+                defaults.tell_mentor,
+                defaults.absence_alert_after,
+                defaults.weekly_rate_alert_below,
+            ) == (False, 2, 50)
             assert defaults not in session
             records = AttendanceRecordsRepository(session)
             first = await records.get_or_create(1, youth.id, date(2026, 11, 23))
@@ -58,11 +78,13 @@ async def test_attendance_storage_on_both_databases(any_database_url: str) -> No
         async with sessionmaker() as session:
             planned = await ActivitiesRepository(session).planned()
             assert [(p.activity.title, p.timezone, p.paused_from) for p in planned] == [
-                ("Praktik hos Bager Jensen", "Europe/Copenhagen", date(2026, 12, 1))]
+                ("Praktik hos Bager Jensen", "Europe/Copenhagen", date(2026, 12, 1))
+            ]
             raw = (await session.execute(text("SELECT title FROM activities"))).scalars().all()
             assert all("Bager" not in value for value in raw)  # encrypted at rest
-            session.add(AttendanceRecord(activity_id=1, youth_id=youth.id,
-                                         local_date=date(2026, 11, 23)))
+            session.add(
+                AttendanceRecord(activity_id=1, youth_id=youth.id, local_date=date(2026, 11, 23))
+            )
             with pytest.raises(IntegrityError):
                 await session.flush()
     finally:

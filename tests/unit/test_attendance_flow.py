@@ -42,12 +42,14 @@ async def tick(h: Harness, moment: datetime) -> TickReport:
     return await run_tick(h.app.scheduling.tick_context, h.clock.now())
 
 
-async def youth(h: Harness, telegram_id: int, mentor: int | None = None) -> tuple[FakeUser,
-                                                                                   Person]:
+async def youth(
+    h: Harness, telegram_id: int, mentor: int | None = None
+) -> tuple[FakeUser, Person]:
     user = h.user(telegram_id, "Ada", language_code="en")
     # The check-in comes at 14:00; these tests never tick between 14:00 and 14:30.
-    person = await h.onboard(user, Role.YOUTH, mentor=mentor, locale_label="English",
-                             checkin_time="14:00")
+    person = await h.onboard(
+        user, Role.YOUTH, mentor=mentor, locale_label="English", checkin_time="14:00"
+    )
     return user, person
 
 
@@ -70,8 +72,9 @@ async def add_weekly(
     assert "Added to your plan" in user.last_text
 
 
-async def answer(user: FakeUser, status: str, reason: str | None = None,
-                 note: str | None = None) -> None:
+async def answer(
+    user: FakeUser, status: str, reason: str | None = None, note: str | None = None
+) -> None:
     await user.click(ANSWER_LABELS[status])
     if status == "left_early":
         await user.click("Skip")
@@ -112,7 +115,8 @@ async def alerts(h: Harness, youth_id: int) -> list[Alert]:
 async def deliveries(h: Harness, person_id: int, kind: str) -> list[Delivery]:
     async with h.app.sessionmaker() as session:
         rows = await session.execute(
-            select(Delivery).where(Delivery.person_id == person_id, Delivery.kind == kind)
+            select(Delivery)
+            .where(Delivery.person_id == person_id, Delivery.kind == kind)
             .order_by(Delivery.id)
         )
         return list(rows.scalars())
@@ -126,7 +130,12 @@ async def test_youth_adds_edits_and_deletes_a_weekly_activity(harness: Harness) 
     await add_weekly(ada, "Praktik hos Bager Jensen", ["Mon", "Wed", "Thu"], "08:00", "12:00")
     [row] = await activities(harness, person.id)
     assert (row.kind, row.title, row.weekdays, row.start_time, row.end_time) == (
-        "internship", "Praktik hos Bager Jensen", "134", "08:00", "12:00")
+        "internship",
+        "Praktik hos Bager Jensen",
+        "134",
+        "08:00",
+        "12:00",
+    )
     assert row.on_date is None and row.travel_minutes is None and row.created_by_id == person.id
 
     await ada.click("Change time")
@@ -141,7 +150,11 @@ async def test_youth_adds_edits_and_deletes_a_weekly_activity(harness: Harness) 
     await ada.send_text("Bageriet")
     [row] = await activities(harness, person.id)
     assert (row.title, row.weekdays, row.start_time, row.end_time) == (
-        "Bageriet", "135", "09:30", "13:30")
+        "Bageriet",
+        "135",
+        "09:30",
+        "13:30",
+    )
 
     await ada.click("🗑 Delete")
     await ada.click("Yes, delete it")
@@ -169,7 +182,12 @@ async def test_youth_adds_a_one_off_appointment_with_a_place(harness: Harness) -
     assert "Jobcenter <Nord>" in ada.last_text and "01.12.2026 10:00–11:15" in ada.last_text
     [row] = await activities(harness, person.id)
     assert (row.kind, row.title, row.on_date, row.place, row.weekdays) == (
-        "appointment", "Appointment", date(2026, 12, 1), "Jobcenter <Nord>", None)
+        "appointment",
+        "Appointment",
+        date(2026, 12, 1),
+        "Jobcenter <Nord>",
+        None,
+    )
 
     await ada.click("Change day")
     await ada.click("Tomorrow")
@@ -239,8 +257,10 @@ async def test_public_holiday_and_pause_cancel_occurrences(harness: Harness) -> 
     await answer(ada, "attended")
     await tick(harness, at(2026, 12, 25, 10, 0))  # Christmas Day: a public holiday
     await tick(harness, at(2026, 12, 26, 10, 0))  # Second Day of Christmas
-    assert [d.slot_key.split(":")[1] for d in await deliveries(
-        harness, person.id, "attendance_followup")] == ["2026-12-24"]
+    assert [
+        d.slot_key.split(":")[1]
+        for d in await deliveries(harness, person.id, "attendance_followup")
+    ] == ["2026-12-24"]
     async with harness.app.sessionmaker() as session:
         settings = await session.get(YouthSettings, person.id)
         assert settings is not None
@@ -250,11 +270,14 @@ async def test_public_holiday_and_pause_cancel_occurrences(harness: Harness) -> 
         await tick(harness, at(2026, 12, day, 10, 0))  # paused
     await tick(harness, at(2027, 1, 1, 10, 0))  # New Year's Day (and paused)
     await tick(harness, at(2027, 1, 7, 10, 0))  # Thursday after the pause
-    assert [d.slot_key.split(":")[1] for d in await deliveries(
-        harness, person.id, "attendance_followup")] == ["2026-12-24", "2027-01-07"]
+    assert [
+        d.slot_key.split(":")[1]
+        for d in await deliveries(harness, person.id, "attendance_followup")
+    ] == ["2026-12-24", "2027-01-07"]
     async with harness.app.sessionmaker() as session:
         summary = await AttendanceService(session, harness.clock).week_summary(
-            person.id, date(2026, 12, 21))
+            person.id, date(2026, 12, 21)
+        )
     assert summary.counts["holiday"] == 2 and summary.counts["attended"] == 1
     assert summary.planned == 1 and summary.rate == 1.0
 
@@ -341,15 +364,23 @@ async def test_leave_in_20_minutes_nudge_is_off_by_default_and_can_be_turned_on(
 
 async def test_follow_up_after_the_end_with_every_answer_and_reason(harness: Harness) -> None:
     ada, person = await youth(harness, 350)
-    await add_weekly(ada, "Praktik", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-                     "09:00", "12:00")
+    await add_weekly(
+        ada, "Praktik", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "09:00", "12:00"
+    )
     async with harness.app.sessionmaker() as session:
         await AttendanceService(session, harness.clock).set_alert_limits(
-            person.id, absences=0, rate_below=0)
+            person.id, absences=0, rate_below=0
+        )
     plan = [
-        ("attended", None), ("late", None), ("left_early", None), ("cancelled", None),
-        ("absent", "ill"), ("absent", "overslept"), ("absent", "anxiety"),
-        ("absent", "transport"), ("absent", "other"),
+        ("attended", None),
+        ("late", None),
+        ("left_early", None),
+        ("cancelled", None),
+        ("absent", "ill"),
+        ("absent", "overslept"),
+        ("absent", "anxiety"),
+        ("absent", "transport"),
+        ("absent", "other"),
     ]
     first = date(2026, 11, 23)
     for offset, (status, reason) in enumerate(plan):
@@ -361,25 +392,44 @@ async def test_follow_up_after_the_end_with_every_answer_and_reason(harness: Har
         assert ada.last_text == "Did you make it to Praktik today?"
         await answer(ada, status, reason, note="bussen kom ikke" if reason == "other" else None)
     rows = await records(harness, person.id)
-    got = [(rows[first + timedelta(days=n)].status, rows[first + timedelta(days=n)].reason)
-           for n in range(len(plan))]
+    got = [
+        (rows[first + timedelta(days=n)].status, rows[first + timedelta(days=n)].reason)
+        for n in range(len(plan))
+    ]
     assert got == plan
     async with harness.app.sessionmaker() as session:
-        notes = (await session.execute(select(Answer).where(
-            Answer.person_id == person.id, Answer.key == "absence_note",
-            Answer.skipped.is_(False)))).scalars().all()
+        notes = (
+            (
+                await session.execute(
+                    select(Answer).where(
+                        Answer.person_id == person.id,
+                        Answer.key == "absence_note",
+                        Answer.skipped.is_(False),
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert [json.loads(n.value) for n in notes] == ["bussen kom ikke"]
     async with harness.app.sessionmaker() as session:
         summary = await AttendanceService(session, harness.clock).week_summary(
-            person.id, date(2026, 11, 23))
+            person.id, date(2026, 11, 23)
+        )
     assert {k: v for k, v in summary.counts.items() if v} == {
-        "attended": 1, "late": 1, "left_early": 1, "cancelled": 1, "absent": 3}
+        "attended": 1,
+        "late": 1,
+        "left_early": 1,
+        "cancelled": 1,
+        "absent": 3,
+    }
     assert [a.reason for a in summary.absences] == ["ill", "overslept", "anxiety"]
     assert summary.rate == 0.5 and summary.showed_up == 3
     await ada.send_command("attendance")
     text = ada.last_text
     assert "This week: attended 0, late 0, left early 0, absent 2, cancelled with notice 0" in (
-        text)
+        text
+    )
     assert "Week 48  █████░░░░░  50 %" in text and "Week 49  ░░░░░░░░░░   0 %" in text
 
 
@@ -398,7 +448,8 @@ async def test_no_answer_within_a_day_is_unknown_never_absent(harness: Harness) 
     assert (await records(harness, person.id))[date(2026, 11, 23)].status == "unknown"
     async with harness.app.sessionmaker() as session:
         summary = await AttendanceService(session, harness.clock).week_summary(
-            person.id, date(2026, 11, 23))
+            person.id, date(2026, 11, 23)
+        )
     assert summary.counts["unknown"] == 1 and summary.counts["absent"] == 0
     assert summary.rate is None and summary.absences == ()
     assert await alerts(harness, person.id) == []
@@ -420,8 +471,10 @@ async def test_follow_up_waits_for_an_open_check_in(harness: Harness) -> None:
     await tick(harness, at(2026, 11, 23, 12, 30))
     assert ada.last_text == "Did you make it to Praktik today?"
     keys = [d.slot_key for d in await deliveries(harness, person.id, "attendance_followup")]
-    assert keys == [f"{(await activities(harness, person.id))[0].id}:2026-11-23",
-                    f"{(await activities(harness, person.id))[0].id}:2026-11-23#1"]
+    assert keys == [
+        f"{(await activities(harness, person.id))[0].id}:2026-11-23",
+        f"{(await activities(harness, person.id))[0].id}:2026-11-23#1",
+    ]
 
 
 # ---------------------------------------------------------------------------- alerts
@@ -441,13 +494,27 @@ async def test_attendance_alerts_fire_exactly_once(harness: Harness) -> None:
     got = [(a.local_date, json.loads(a.detail)) for a in await alerts(harness, person.id)]
     assert got == [
         (date(2026, 11, 24), {"consecutive_absences": 2, "absence_limit": 2}),
-        (date(2026, 11, 27), {"week_start": "2026-11-23", "weekly_rate_pct": 20,
-                              "rate_threshold_pct": 50, "showed_up": 1, "absent": 4}),
+        (
+            date(2026, 11, 27),
+            {
+                "week_start": "2026-11-23",
+                "weekly_rate_pct": 20,
+                "rate_threshold_pct": 50,
+                "showed_up": 1,
+                "absent": 4,
+            },
+        ),
         (date(2026, 11, 30), {"consecutive_absences": 2, "absence_limit": 2}),
     ]
     assert all(a.kind == "attendance" for a in await alerts(harness, person.id))
-    assert len(await deliveries(harness, (await alerts(harness, person.id))[0].mentor_id or 0,
-                                "alert")) == 3
+    assert (
+        len(
+            await deliveries(
+                harness, (await alerts(harness, person.id))[0].mentor_id or 0, "alert"
+            )
+        )
+        == 3
+    )
 
 
 # ---------------------------------------------------------------------------- measures
@@ -475,32 +542,58 @@ async def test_rates_and_runs_over_weeks_across_the_march_dst_change(harness: Ha
     ada, person = await youth(harness, 380)
     async with harness.app.sessionmaker() as session:
         await AttendanceService(session, harness.clock).set_alert_limits(
-            person.id, absences=0, rate_below=0)
+            person.id, absences=0, rate_below=0
+        )
     await add_weekly(ada, "Praktik", ["Mon", "Wed", "Fri"], "08:00", "12:00")
-    await _walk(harness, ada, {
-        date(2026, 3, 16): "attended", date(2026, 3, 18): "late", date(2026, 3, 20): "attended",
-        date(2026, 3, 23): "absent", date(2026, 3, 25): "cancelled",
-        date(2026, 3, 27): "attended",
-        # Clocks go forward on Sunday 29 March: 12:00 local is now 10:00 UTC.
-        date(2026, 3, 30): "left_early", date(2026, 4, 1): None,
-        date(2026, 4, 3): "holiday",  # Good Friday
-        date(2026, 4, 6): "holiday",  # Easter Monday
-        date(2026, 4, 8): "attended", date(2026, 4, 10): "attended",
-    })
-    sent = {d.slot_key.split(":")[1]: d.due_at for d in await deliveries(
-        harness, person.id, "attendance_followup")}
+    await _walk(
+        harness,
+        ada,
+        {
+            date(2026, 3, 16): "attended",
+            date(2026, 3, 18): "late",
+            date(2026, 3, 20): "attended",
+            date(2026, 3, 23): "absent",
+            date(2026, 3, 25): "cancelled",
+            date(2026, 3, 27): "attended",
+            # Clocks go forward on Sunday 29 March: 12:00 local is now 10:00 UTC.
+            date(2026, 3, 30): "left_early",
+            date(2026, 4, 1): None,
+            date(2026, 4, 3): "holiday",  # Good Friday
+            date(2026, 4, 6): "holiday",  # Easter Monday
+            date(2026, 4, 8): "attended",
+            date(2026, 4, 10): "attended",
+        },
+    )
+    sent = {
+        d.slot_key.split(":")[1]: d.due_at
+        for d in await deliveries(harness, person.id, "attendance_followup")
+    }
     assert sent["2026-03-27"].hour == 11 and sent["2026-03-30"].hour == 10  # UTC
     await tick(harness, at(2026, 4, 10, 13, 0))
     async with harness.app.sessionmaker() as session:
         service = AttendanceService(session, harness.clock)
-        weeks = [await service.week_summary(person.id, date(2026, 3, 16) + timedelta(weeks=n))
-                 for n in range(4)]
+        weeks = [
+            await service.week_summary(person.id, date(2026, 3, 16) + timedelta(weeks=n))
+            for n in range(4)
+        ]
         view = await service.overview(person)
-    assert [(w.counts["attended"], w.counts["late"], w.counts["left_early"],
-             w.counts["absent"], w.counts["cancelled"], w.counts["unknown"],
-             w.counts["holiday"]) for w in weeks] == [
-        (2, 1, 0, 0, 0, 0, 0), (1, 0, 0, 1, 1, 0, 0), (0, 0, 1, 0, 0, 1, 1),
-        (2, 0, 0, 0, 0, 0, 1)]
+    assert [
+        (
+            w.counts["attended"],
+            w.counts["late"],
+            w.counts["left_early"],
+            w.counts["absent"],
+            w.counts["cancelled"],
+            w.counts["unknown"],
+            w.counts["holiday"],
+        )
+        for w in weeks
+    ] == [
+        (2, 1, 0, 0, 0, 0, 0),
+        (1, 0, 0, 1, 1, 0, 0),
+        (0, 0, 1, 0, 0, 1, 1),
+        (2, 0, 0, 0, 0, 0, 1),
+    ]
     assert [w.rate for w in weeks] == [1.0, 0.5, 1.0, 1.0]
     assert [w.is_success for w in weeks] == [True, False, True, True]
     assert weeks[0].on_time_rate == 2 / 3
@@ -523,7 +616,8 @@ async def test_rates_across_the_october_dst_change_and_a_second_activity(
     ada, person = await youth(harness, 390)
     async with harness.app.sessionmaker() as session:
         await AttendanceService(session, harness.clock).set_alert_limits(
-            person.id, absences=0, rate_below=0)
+            person.id, absences=0, rate_below=0
+        )
     await add_weekly(ada, "Praktik", ["Mon", "Thu"], "08:00", "12:00")
     await add_weekly(ada, "Løb", ["Sun"], "09:00", "10:00", kind="Exercise")
     await _walk(harness, ada, {date(2026, 10, 19): "attended", date(2026, 10, 22): "absent"})
@@ -533,8 +627,11 @@ async def test_rates_across_the_october_dst_change_and_a_second_activity(
     await tick(harness, at(2026, 10, 25, 10, 0))
     assert ada.last_text == "Did you make it to Løb today?"
     await answer(ada, "attended")
-    [run] = [d for d in await deliveries(harness, person.id, "attendance_followup")
-             if d.slot_key.endswith("2026-10-25")]
+    [run] = [
+        d
+        for d in await deliveries(harness, person.id, "attendance_followup")
+        if d.slot_key.endswith("2026-10-25")
+    ]
     assert (run.due_at.hour, run.due_at.minute) == (9, 0)
     await _walk(harness, ada, {date(2026, 10, 26): "attended", date(2026, 10, 29): "late"})
     harness.clock.set(at(2026, 10, 30, 9, 0))
@@ -550,3 +647,26 @@ async def test_rates_across_the_october_dst_change_and_a_second_activity(
     assert view.per_activity[lob.id].rate_4w == 1.0
     assert view.per_activity[praktik.id].current_run == 2
     assert view.overall.current_run == 3
+
+
+async def test_the_plan_and_the_follow_up_speak_danish(harness: Harness) -> None:
+    bo = harness.user(395, "Bo")
+    person = await harness.onboard(bo, Role.YOUTH, checkin_time="14:00")
+    await bo.send_command("plan")
+    assert "Intet planlagt endnu" in bo.last_text
+    await bo.click("➕ Tilføj en aktivitet")
+    await bo.click("Praktik")
+    await bo.click("Brug “Praktik”")
+    await bo.click("Hver uge")
+    await bo.click("Man")
+    await bo.click("Færdig")
+    await bo.click("08:00")
+    await bo.click("12:00")
+    assert "Lagt ind i din plan" in bo.last_text and "Hver Man 08:00–12:00" in bo.last_text
+    await tick(harness, at(2026, 11, 23, 12, 0))
+    assert bo.last_text == "Nåede du at komme til Praktik i dag?"
+    await bo.click("Ja, jeg var der")
+    assert (await records(harness, person.id))[date(2026, 11, 23)].status == "attended"
+    await bo.send_command("attendance")
+    assert "Du mødte op sidste gang" in bo.last_text
+    assert "Denne uge er en succes" in bo.last_text

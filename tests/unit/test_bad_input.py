@@ -22,15 +22,23 @@ SECRET_WORDS = "min hemmelige qwxyzzy-tekst"
 
 async def _emit(h: Harness, user: FakeUser, **content: Any) -> dict[str, Any]:
     chat = h.tg.private_chat(user)
-    message = {"message_id": chat.new_message_id(), "date": h.tg.now(), "chat": chat.to_api(),
-               "from": user.to_api(), **content}
+    message = {
+        "message_id": chat.new_message_id(),
+        "date": h.tg.now(),
+        "chat": chat.to_api(),
+        "from": user.to_api(),
+        **content,
+    }
     return await h.tg.emit_update("message", message)
 
 
 async def _count(h: Harness, model: type, *where: Any) -> int:  # type: ignore[type-arg]
     async with h.app.sessionmaker() as session:
-        return int((await session.execute(
-            select(func.count()).select_from(model).where(*where))).scalar_one())
+        return int(
+            (
+                await session.execute(select(func.count()).select_from(model).where(*where))
+            ).scalar_one()
+        )
 
 
 def _capture(caplog: pytest.LogCaptureFixture) -> None:
@@ -53,8 +61,10 @@ async def test_odd_messages_get_a_kind_reply_and_no_error(
     odd: list[dict[str, Any]] = [
         {"voice": {"file_id": "v1", "file_unique_id": "v1u", "duration": 3}},
         {"contact": {"phone_number": "+4512345678", "first_name": "Mor"}},
-        {"text": "hej", "forward_origin": {"type": "hidden_user", "date": 1,
-                                           "sender_user_name": "X"}},
+        {
+            "text": "hej",
+            "forward_origin": {"type": "hidden_user", "date": 1, "sender_user_name": "X"},
+        },
         {"dice": {"emoji": "🎲", "value": 3}},
     ]
     before = len(ada.messages)
@@ -124,8 +134,14 @@ async def test_a_reused_update_id_with_new_content_is_not_taken_for_a_redelivery
     person = await harness.onboard(ada, Role.YOUTH)
     update = await ada.send_text("hej")
     chat = harness.tg.private_chat(ada)
-    reused = {"update_id": update["update_id"], "message": {
-        **update["message"], "message_id": chat.new_message_id(), "text": "I want to die"}}
+    reused = {
+        "update_id": update["update_id"],
+        "message": {
+            **update["message"],
+            "message_id": chat.new_message_id(),
+            "text": "I want to die",
+        },
+    }
     bot = harness.app.bot
     await harness.app.dp.feed_update(bot, Update.model_validate(reused, context={"bot": bot}))
     assert await _count(harness, CrisisFlag, CrisisFlag.person_id == person.id) == 1
@@ -160,7 +176,13 @@ async def test_logs_carry_no_words_tokens_or_names_across_many_flows(
     await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
     logs = caplog.text
     assert caplog.records  # something was logged
-    for secret in (SECRET_WORDS, "qwxyzzy", "Adazyx", "Mettezyx", harness.tg.token,
-                   harness.tg.token.split(":", 1)[1]):
+    for secret in (
+        SECRET_WORDS,
+        "qwxyzzy",
+        "Adazyx",
+        "Mettezyx",
+        harness.tg.token,
+        harness.tg.token.split(":", 1)[1],
+    ):
         assert secret not in logs, f"{secret!r} reached the logs"
     assert _errors(caplog) == []

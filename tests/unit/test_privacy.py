@@ -98,8 +98,9 @@ def _person_reference(column: Any) -> bool:
     return column.name in {"actor_id", "subject_id", "person_id", "youth_id", "mentor_id"}
 
 
-async def assert_nothing_left(h: Harness, person_id: int, telegram_id: int,
-                              words: list[str]) -> int:
+async def assert_nothing_left(
+    h: Harness, person_id: int, telegram_id: int, words: list[str]
+) -> int:
     """Scans EVERY table in Base.metadata: no reference to the person's id, no Telegram id in
     any number or text column, none of their words. Returns the rows scanned."""
     scanned = 0
@@ -133,8 +134,11 @@ async def _erase_through_the_bot(h: Harness) -> tuple[Person, FakeUser, FakeUser
     await mentor.click("Slet nu", in_message=staff.keyboard_message())
     assert await h.person(YOUTH_TG) is not None
     async with h.app.sessionmaker() as session:
-        denied = (await session.execute(
-            select(AuditEntry).where(AuditEntry.action == "access.denied"))).scalars().all()
+        denied = (
+            (await session.execute(select(AuditEntry).where(AuditEntry.action == "access.denied")))
+            .scalars()
+            .all()
+        )
     mentor_person = await h.person(MENTOR_TG)
     assert mentor_person is not None
     assert [d.actor_id for d in denied] == [mentor_person.id]
@@ -153,8 +157,15 @@ async def test_delete_confirmed_by_staff_leaves_no_personal_row(
         assert scanned > 20  # the other people's rows are still there and were scanned
         assert await h.person(MENTOR_TG) is not None
         async with h.app.sessionmaker() as session:
-            erased = (await session.execute(
-                select(AuditEntry).where(AuditEntry.action == "person.erased"))).scalars().all()
+            erased = (
+                (
+                    await session.execute(
+                        select(AuditEntry).where(AuditEntry.action == "person.erased")
+                    )
+                )
+                .scalars()
+                .all()
+            )
         assert len(erased) == 1 and erased[0].subject_id is None
         # The youth's old buttons do nothing now (they are a stranger again).
         youth = h.user(YOUTH_TG)

@@ -37,11 +37,15 @@ async def test_missed_checkins_alert_fires_once_when_the_run_reaches_three(
     harness: Harness,
 ) -> None:
     mentor, [(_ada, ada)] = await mentor_and_youths(harness, ["Ada"])
-    await record_days(harness, ada.id, {
-        date(2026, 11, 23): ("missed", None),
-        date(2026, 11, 24): ("missed", None),
-        date(2026, 11, 25): ("sent", None),  # still open when Thursday's check-in comes
-    })
+    await record_days(
+        harness,
+        ada.id,
+        {
+            date(2026, 11, 23): ("missed", None),
+            date(2026, 11, 24): ("missed", None),
+            date(2026, 11, 25): ("sent", None),  # still open when Thursday's check-in comes
+        },
+    )
     before = len(mentor.messages)
     await tick_at(harness, cph(2026, 11, 26, 8, 59))
     assert _alert_texts(mentor.messages[before:]) == []
@@ -126,10 +130,14 @@ async def test_blocked_bot_alerts_the_mentor_once(harness: Harness) -> None:
 
 async def test_low_mood_alert_comes_right_after_the_third_low_checkin(harness: Harness) -> None:
     mentor, [(ada_user, ada)] = await mentor_and_youths(harness, ["Ada"])
-    await record_days(harness, ada.id, {
-        date(2026, 11, 23): ("answered", 2),
-        date(2026, 11, 24): ("answered", 1),
-    })
+    await record_days(
+        harness,
+        ada.id,
+        {
+            date(2026, 11, 23): ("answered", 2),
+            date(2026, 11, 24): ("answered", 1),
+        },
+    )
     harness.clock.set(cph(2026, 11, 25, 10, 0))
     before = len(mentor.messages)
     await ada_user.send_command("checkin")

@@ -19,8 +19,14 @@ from bot.telegram.dialog_render import turn_messages
 from storage.models import CrisisFlag, Person, Role
 from tests.harness import Harness
 
-TEXT_EVENTS = ("message", "edited_message", "business_message", "edited_business_message",
-               "channel_post", "edited_channel_post")
+TEXT_EVENTS = (
+    "message",
+    "edited_message",
+    "business_message",
+    "edited_business_message",
+    "channel_post",
+    "edited_channel_post",
+)
 SCRIPTS = Path(__file__).resolve().parents[2] / "dialogs" / "scripts"
 
 
@@ -34,7 +40,8 @@ def _routers(router: Router) -> list[Router]:
 def test_every_text_handler_is_behind_the_crisis_screen(harness: Harness) -> None:
     dp = harness.app.dp
     screened = {
-        name for name in TEXT_EVENTS
+        name
+        for name in TEXT_EVENTS
         if any(isinstance(m, CrisisScreenMiddleware) for m in dp.observers[name].outer_middleware)
     }
     handlers = [
@@ -63,14 +70,16 @@ def _text_step_scripts() -> dict[str, set[str]]:
 ANSWERS = {"number": "3", "time": "08:30", "date": "i morgen"}
 
 
-async def _walk(h: Harness, person: Person, script_id: str, runner: DialogRunner,
-                state: FSMContext, pick: int) -> set[str]:
+async def _walk(
+    h: Harness, person: Person, script_id: str, runner: DialogRunner, state: FSMContext, pick: int
+) -> set[str]:
     """Runs `script_id` through the real bot, answering every free-text step with a crisis
     phrase and everything else with button number `pick` (-1: the last one, which is often
     "other"/"no"); returns the text steps reached."""
     user = h.user(person.telegram_id)
-    run = await runner.begin(person, state, script_id, purpose="coverage",
-                             for_date=h.clock.now().date())
+    run = await runner.begin(
+        person, state, script_id, purpose="coverage", for_date=h.clock.now().date()
+    )
     for method in turn_messages(person.telegram_id, run):
         await h.app.bot(method)
     reached: set[str] = set()
@@ -114,8 +123,15 @@ async def test_every_free_text_step_in_every_script_is_screened(harness: Harness
                 reached |= await _walk(harness, person, script_id, runner, state, pick)
         assert reached, f"{script_id}: no free-text step reached"
         async with harness.app.sessionmaker() as session:
-            flags = (await session.execute(select(CrisisFlag).where(
-                CrisisFlag.source == f"script:{script_id}"))).scalars().all()
+            flags = (
+                (
+                    await session.execute(
+                        select(CrisisFlag).where(CrisisFlag.source == f"script:{script_id}")
+                    )
+                )
+                .scalars()
+                .all()
+            )
         # One flag per free text sent: each walk sends one per text step it reaches.
         assert len(flags) >= len(reached), (script_id, reached, text_steps)
         assert {f.category for f in flags} == {"self_harm_suicide"}

@@ -49,8 +49,11 @@ async def test_plain_message_hit_answers_with_112_and_alerts_mentor_without_word
     assert reply.index("112") < reply.index("70 201 201")  # 112 first, then the lines
     assert "åben nu" in reply or "lukket" in reply  # which lines are open now
     assert "live" in reply  # nobody reads along live
-    assert youth.buttons() == ["Jeg er i sikkerhed lige nu", "Jeg har brug for hjælp nu",
-                               "Du har misforstået mig"]
+    assert youth.buttons() == [
+        "Jeg er i sikkerhed lige nu",
+        "Jeg har brug for hjælp nu",
+        "Du har misforstået mig",
+    ]
     # No "I didn't quite catch that" on top of the crisis answer.
     assert not any("fangede" in (m.text or "") for m in youth.messages[-2:])
     [flag] = await _flags(harness, person.id)
@@ -63,6 +66,10 @@ async def test_plain_message_hit_answers_with_112_and_alerts_mentor_without_word
     deliveries = await _rows(harness, Delivery, Delivery.person_id == mentor_person.id)
     assert [d.kind for d in deliveries] == ["alert"]
     assert CRISIS_TEXT not in deliveries[0].payload
+    # The scheduler's next pass brings the alert to the mentor — without the youth's words.
+    await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
+    alert_texts = [m.text or "" for m in mentor.messages if "Ada" in (m.text or "")]
+    assert alert_texts and not any(CRISIS_TEXT in t for t in alert_texts)
 
 
 async def test_ordinary_sentences_do_not_trigger_through_the_bot(harness: Harness) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: not in the default test run; `python -m tests.benchmarks` runs them all."""
