@@ -27,6 +27,7 @@ from bot.middlewares.crisis_screen import CrisisScreenMiddleware
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
 from bot.middlewares.update_dedup import UpdateDedupMiddleware
+from bot.ops.concurrency import UpdateConcurrencyMiddleware
 from bot.ops.metrics import FremadMetrics
 from bot.ops.scale_out import (
     install_metrics,
@@ -70,6 +71,8 @@ def create_dispatcher(
         i18n=runtime.i18n,
         runtime=runtime,
     )
+    # Fewer updates at once than the database pool can serve (bot/ops/concurrency.py).
+    dp.update.outer_middleware(UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates))
     # A redelivered update (same update_id) is ignored before anything else runs.
     dp.update.outer_middleware(UpdateDedupMiddleware(sessionmaker, runtime.clock))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     health_port: int | None = Field(default=None, ge=1, le=65535)
     # /healthz turns unhealthy when the last good scheduler pass is older than this.
     health_max_tick_age_seconds: int = Field(default=180, ge=30)
+    # Updates handled at once per process; keep it at most half the database pool (15 / 20).
+    max_concurrent_updates: int = Field(default=6, ge=1, le=500)
     # Scheduler (bot/scheduling): the minute job that sends what is due.
     scheduler_enabled: bool = True
     # Due this long ago and never sent: still sent; older: recorded as missed, never sent late.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Text, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,7 +64,12 @@ async def rotate_all(session: AsyncSession) -> dict[str, int]:
                 break
             for row in rows:
                 where = [key == row._mapping[key.name] for key in keys]
-                fresh = crypto.rotate(str(row._mapping["raw"]))
+                try:
+                    fresh = crypto.rotate(str(row._mapping["raw"]))
+                except InvalidToken as exc:
+                    raise crypto.EncryptionNotConfigured(
+                        f"{found.table}.{found.column}: a value no configured key can read"
+                    ) from exc
                 await session.execute(
                     update(table).where(*where).values({column.name: type_coerce(fresh, Text)})
                 )

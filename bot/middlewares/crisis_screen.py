@@ -20,7 +20,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from bot.runtime import Runtime
-from bot.services.crisis_response import CrisisService, Screened
+from bot.services.crisis_response import CrisisService, Screened, should_screen
 from bot.services.dialog_runner import DIALOG_STATE
 from bot.telegram.crisis_messages import crisis_text
 from bot.telegram.safety_keyboards import crisis_answer_keyboard
@@ -53,10 +53,12 @@ class CrisisScreenMiddleware(BaseMiddleware):
         if not text.strip() or text.startswith("/"):
             return await handler(event, data)
         runtime: Runtime = data["runtime"]
-        state: FSMContext | None = data.get("state")
-        source = await text_source(event, state, self.edited)
         service = CrisisService(data["session"], runtime.clock, runtime.crisis_rules)
-        screened = await service.screen(data.get("person"), text, source)
+        person = data.get("person")
+        if not should_screen(person) or service.detect([text]) is None:
+            return await handler(event, data)
+        source = await text_source(event, data.get("state"), self.edited)
+        screened = await service.screen(person, text, source)
         if screened is None:
             return await handler(event, data)
         in_conversation = self.edited or source.startswith(("script", "state:"))

@@ -209,9 +209,15 @@ class AlertDesk:
         )
 
     async def check_newly_blocked(self, since: datetime, until: datetime) -> list[Alert]:
-        youths = await ReportReadsRepository(self.session).youths_unreachable_between(since, until)
+        reads = ReportReadsRepository(self.session)
         raised = []
-        for youth in youths:
+        for youth in await reads.youths_unreachable_between(since, until):
+            assert youth.unreachable_since is not None
+            # A restart looks back up to 48 h: one alert per blocking, not one per day.
+            if await reads.has_alert_since(
+                youth.id, AlertKind.BLOCKED.value, youth.unreachable_since
+            ):
+                continue
             alert = await AlertService(self.session, self.clock).raise_alert(
                 youth, AlertKind.BLOCKED, {}
             )

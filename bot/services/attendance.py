@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services.alerts import AlertService
 from bot.services.attendance_measures import (
+    SUCCESS_RATE,
     AttendanceOverview,
     OccurrenceOutcome,
     Outcome,
@@ -495,7 +496,7 @@ class AttendanceService:
             showed_up=counted.showed_up,
             rate=rate,
             on_time_rate=counted.on_time_rate,
-            is_success=counted.showed_up > 0 and rate is not None and rate >= 0.8,
+            is_success=counted.showed_up > 0 and rate is not None and rate >= SUCCESS_RATE,
             absences=absences,
             current_run=current_run(history),
         )

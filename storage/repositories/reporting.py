@@ -237,6 +237,14 @@ class ReportReadsRepository:
             row[0]: CheckinTally(row[0], int(row[1]), int(row[2] or 0)) for row in result.all()
         }
 
+    async def has_alert_since(self, youth_id: int, kind: str, since: datetime) -> bool:
+        result = await self.session.execute(
+            select(func.count())
+            .select_from(Alert)
+            .where(Alert.youth_id == youth_id, Alert.kind == kind, Alert.created_at >= since)
+        )
+        return int(result.scalar_one()) > 0
+
     async def open_alert_counts(self, youth_ids: Sequence[int]) -> dict[int, int]:
         if not youth_ids:
             return {}

@@ -78,19 +78,37 @@ def texts(messages: list[BotMessage]) -> list[str]:
 
 
 async def record_attendance(
-    h: Harness, person_id: int, valid_from: datetime,
+    h: Harness,
+    person_id: int,
+    valid_from: datetime,
     outcomes: dict[date, tuple[str, str | None]],
 ) -> None:
     """A weekly internship Mon–Thu 08–12 and what happened at its occurrences."""
     now = h.clock.now()
     async with h.app.sessionmaker() as session:
-        activity = Activity(youth_id=person_id, kind="internship", title="Praktik",
-                            weekdays="1234", start_time="08:00", end_time="12:00",
-                            valid_from=valid_from, created_at=now, updated_at=now)
+        activity = Activity(
+            youth_id=person_id,
+            kind="internship",
+            title="Praktik",
+            weekdays="1234",
+            start_time="08:00",
+            end_time="12:00",
+            valid_from=valid_from,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(activity)
         await session.flush()
         for day, (status, reason) in outcomes.items():
-            session.add(AttendanceRecord(activity_id=activity.id, youth_id=person_id,
-                                         local_date=day, status=status, reason=reason,
-                                         source="followup", recorded_at=now))
+            session.add(
+                AttendanceRecord(
+                    activity_id=activity.id,
+                    youth_id=person_id,
+                    local_date=day,
+                    status=status,
+                    reason=reason,
+                    source="followup",
+                    recorded_at=now,
+                )
+            )
         await session.commit()

@@ -126,6 +126,10 @@ async def test_blocked_bot_alerts_the_mentor_once(harness: Harness) -> None:
     await tick_at(harness, cph(2026, 11, 24, 10, 2))
     [text] = _alert_texts(mentor.messages[before:])
     assert "blokeret Fremad" in text
+    # After a restart the first pass looks back 48 h: still one alert for one blocking.
+    harness.app.scheduling.tick_context.state.planned_until = None
+    await tick_at(harness, cph(2026, 11, 25, 9, 30))
+    assert len(_alert_texts(mentor.messages[before:])) == 1
 
 
 async def test_low_mood_alert_comes_right_after_the_third_low_checkin(harness: Harness) -> None:

@@ -43,12 +43,17 @@ async def _ada_week(h: Harness, youth_id: int) -> None:
     )
     await record_text(h, youth_id, WEEK[1], "Jeg var til samtale hos bageren", shared=True)
     await record_text(h, youth_id, WEEK[4], "hemmelig tekst om min familie", shared=False)
-    await record_attendance(h, youth_id, cph(2026, 11, 1), {
-        WEEK[0]: ("attended", None),
-        WEEK[1]: ("late", None),
-        WEEK[2]: ("absent", "ill"),
-        WEEK[3]: ("attended", None),
-    })
+    await record_attendance(
+        h,
+        youth_id,
+        cph(2026, 11, 1),
+        {
+            WEEK[0]: ("attended", None),
+            WEEK[1]: ("late", None),
+            WEEK[2]: ("absent", "ill"),
+            WEEK[3]: ("attended", None),
+        },
+    )
 
 
 async def test_summary_arrives_once_at_chosen_time_with_recorded_figures(
