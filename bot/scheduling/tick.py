@@ -233,6 +233,10 @@ async def _claim_and_submit(
             methods = await _compose(
                 ctx, compose_ctx, repo, row, people.get(row.person_id), report
             )
+            # Commit per delivery: under SQLite an uncommitted write here (a "nothing to send"
+            # mark) would hold the one write lock while the next composer writes from its own
+            # session, which then waits and fails ("database is locked"; found by the fuzz test).
+            await session.commit()
             if not methods:
                 continue
             gate = _SendingGate(ctx, row.id)
