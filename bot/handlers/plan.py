@@ -54,10 +54,16 @@ def _today(person: Person, runtime: Runtime) -> date:
     return runtime.clock.now().astimezone(ZoneInfo(person.timezone)).date()
 
 
+async def _drop_buttons(call: CallbackQuery) -> None:
+    # Only a message that still has buttons (else Telegram says "message is not modified").
+    if isinstance(call.message, Message) and call.message.reply_markup is not None:
+        await call.message.edit_reply_markup(reply_markup=None)
+
+
 async def _reply(call: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     await call.answer()
+    await _drop_buttons(call)
     if isinstance(call.message, Message):
-        await call.message.edit_reply_markup(reply_markup=None)
         await call.message.answer(text, reply_markup=markup)
 
 
@@ -210,12 +216,11 @@ async def on_form_tap(
     today = _today(person, runtime)
     if step is Step.DAYS and value != "done" and isinstance(call.message, Message):
         # A weekday tap ticks it in place; "Done" moves on.
-        choose(draft, step, value, today)
-        await state.update_data(plan_draft=draft)
-        await call.message.edit_reply_markup(reply_markup=step_keyboard(step, draft, today))
+        if choose(draft, step, value, today):
+            await state.update_data(plan_draft=draft)
+            await call.message.edit_reply_markup(reply_markup=step_keyboard(step, draft, today))
         return
-    if isinstance(call.message, Message):
-        await call.message.edit_reply_markup(reply_markup=None)
+    await _drop_buttons(call)
     if step is Step.TITLE and value == "kind_name":
         value = texts.kind_label(str(draft["kind"]))
     if step is Step.PLACE and value == "skip":
