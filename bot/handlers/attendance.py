@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -37,11 +37,17 @@ async def on_heads_up(
     attendance: AttendanceService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
+    day = _day(callback_data.day)
     known = callback_data.what in {item.value for item in HeadsUp}
-    if person is None or activity is None or activity.youth_id != person.id or not known:
+    if (
+        person is None
+        or activity is None
+        or activity.youth_id != person.id
+        or not known
+        or day is None
+    ):
         await call.answer(_("That button has expired."))
         return
-    day = datetime.strptime(callback_data.day, "%Y%m%d").date()  # noqa: DTZ007 - a date only
     what = HeadsUp(callback_data.what)
     result = await attendance.heads_up(person, activity, day, what)
     await call.answer()
@@ -49,6 +55,13 @@ async def on_heads_up(
         await call.message.answer(
             texts.heads_up_text(what is HeadsUp.LATE, result.recorded, result.mentor_told)
         )
+
+
+def _day(packed: str) -> date | None:
+    try:
+        return datetime.strptime(packed, "%Y%m%d").date()  # noqa: DTZ007 - a date only
+    except ValueError:
+        return None
 
 
 def create_router() -> Router:

@@ -387,7 +387,8 @@ async def on_travel(
         await call.answer(_("That button has expired."))
         return
     value = callback_data.value
-    await attendance.set_travel(activity, None if value == "off" else int(value))
+    minutes = int(value) if value.isdigit() and int(value) <= 180 else None
+    await attendance.set_travel(activity, minutes)
     await _reply(call, *await _card(person, activity, attendance))
 
 

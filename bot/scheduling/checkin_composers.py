@@ -8,7 +8,6 @@ from datetime import date
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
-from aiogram.methods import SendMessage
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +44,7 @@ def register_checkin_delivery(registry: DeliveryRegistry, runtime: Runtime) -> N
             service = CheckinService(session, runtime.clock, dialog_runner(session, runtime))
             with runtime.i18n.context(), runtime.i18n.use_locale(_locale(person, runtime)):
                 run = await service.begin(person, conversation_of(ctx, person), day)
-                return turn_messages(person.telegram_id, run, extra=control_rows(day))
+                return turn_messages(person.telegram_id, run, extra=control_rows(day), merge=True)
 
     async def compose_again(
         ctx: ComposeContext, delivery: DueDelivery, person: Person
@@ -76,10 +75,9 @@ def register_checkin_delivery(registry: DeliveryRegistry, runtime: Runtime) -> N
                     if delivery.kind == REMINDER
                     else _("Here's your check-in again. 🙂")
                 )
-                return [
-                    SendMessage(chat_id=person.telegram_id, text=intro),
-                    *turn_messages(person.telegram_id, run, extra=control_rows(day)),
-                ]
+                return turn_messages(
+                    person.telegram_id, run, extra=control_rows(day), intro=intro, merge=True
+                )
 
     async def settled(
         session: AsyncSession, pairs: Sequence[tuple[int, str]]

@@ -49,11 +49,36 @@ def keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
+MAX_TEXT = 4096
+
+
+def merged_texts(texts: list[str]) -> list[str]:
+    """Consecutive texts joined into as few messages as Telegram's 4096 characters allow."""
+    merged: list[str] = []
+    for text in texts:
+        if merged and len(merged[-1]) + 2 + len(text) <= MAX_TEXT:
+            merged[-1] = f"{merged[-1]}\n\n{text}"
+        else:
+            merged.append(text)
+    return merged
+
+
 def turn_messages(
-    chat_id: int, run: RunTurn, extra: list[list[InlineKeyboardButton]] | None = None
+    chat_id: int,
+    run: RunTurn,
+    extra: list[list[InlineKeyboardButton]] | None = None,
+    *,
+    intro: str | None = None,
+    merge: bool = False,
 ) -> list[SendMessage]:
-    """The turn's messages, ready for the send queue or for a handler to send in order."""
-    texts = [text for text in run.turn.messages if text.strip()]
+    """The turn's messages, ready for the send queue or for a handler to send in order.
+
+    `merge` joins them into one message where they fit: a scheduled message then leaves as one
+    piece, so a crash can never deliver half of it (the ledger sends each delivery at most once).
+    """
+    texts = [text for text in ([intro] if intro else []) + list(run.turn.messages) if text.strip()]
+    if merge:
+        texts = merged_texts(texts)
     markup = keyboard(run, extra)
     methods = [SendMessage(chat_id=chat_id, text=text) for text in texts]
     if methods and markup is not None:
