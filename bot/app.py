@@ -14,6 +14,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
@@ -45,7 +46,9 @@ from bot.scheduling.setup import Scheduling, create_scheduling
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.safety_plan import register_safety_plan_hooks
+from bot.telegram.commands import publish_menu
 from bot.telegram.retry_after import RetryAfterMiddleware
+from bot.telegram.stale_callbacks import StaleCallbackMiddleware
 from storage import crypto, migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
 from storage.fsm_storage import SqlStorage
@@ -94,6 +97,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     bot.session.middleware(RetryAfterMiddleware())
+    bot.session.middleware(StaleCallbackMiddleware())
     return bot
 
 
@@ -221,6 +225,14 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     register_motivation(runtime, scheduling.registry)
 
 
+async def publish_menu_safely(app: App) -> None:
+    """The command menu is a nicety: a failure to set it is logged, never fatal."""
+    try:
+        await publish_menu(app.bot, app.i18n)
+    except TelegramAPIError as exc:
+        log.warning("could not set the command menu: %s", type(exc).__name__)
+
+
 async def run_polling(settings: Settings) -> None:
     from bot.ops.http import start_polling_ops
 
@@ -228,6 +240,7 @@ async def run_polling(settings: Settings) -> None:
     try:
         log.info("Fremad starts polling")
         await app.bot.delete_webhook(drop_pending_updates=False)
+        await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
         try:

@@ -9,7 +9,7 @@ import signal
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import build_app
+from bot.app import build_app, publish_menu_safely
 from bot.config import ConfigError, Settings
 from bot.ops.http import add_ops_routes, probe_for
 
@@ -52,6 +52,7 @@ async def run_webhook(settings: Settings) -> None:
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        await publish_menu_safely(app)
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, drop_pending_updates=False
         )

@@ -12,24 +12,14 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.texts import code_problem_text
 from bot.services.onboarding import CodeProblem
+from bot.telegram.commands import commands_for
 from storage.models import Person
 
 
 def help_text(person: Person) -> str:
     lines = [_("<b>What I can do</b>")]
-    if person.is_youth:
-        lines += [
-            _("/checkin — take today's check-in"),
-            _("/settings — your check-in time and days"),
-            _("/sos — help right now"),
-            _("/safetyplan — your own safety plan"),
-            _("/mydata — everything stored about you"),
-            _("/delete — ask for everything about you to be deleted"),
-        ]
-    if person.is_mentor:
-        lines += [_("/invite — a link for a young person"), _("/youths — your young people")]
-    if person.is_staff:
-        lines += [_("/invite — invite someone"), _("/scripts — dialog scripts")]
+    lines += [f"/{info.name} — {_(info.description)}" for info in commands_for(person)]
+    lines.append(_("/help — this list"))
     return "\n".join(lines)
 
 

@@ -51,3 +51,15 @@ async def test_staff_picks_a_role_and_youth_cannot_invite(harness: Harness) -> N
     await harness.onboard(ada, Role.YOUTH)
     await ada.send_command("invite")
     assert "Kun mentorer og personale" in ada.last_text
+
+
+async def test_help_lists_each_roles_commands(harness: Harness) -> None:
+    ada = harness.user(320, "Ada")
+    await harness.onboard(ada, Role.YOUTH)
+    await ada.send_command("help")
+    assert "/checkin — tag dagens check-in" in ada.last_text
+    assert "/sos" in ada.last_text and "/youths" not in ada.last_text
+    mette = harness.user(321, "Mette")
+    await harness.onboard(mette, Role.MENTOR)
+    await mette.send_command("help")
+    assert "/youths" in mette.last_text and "/checkin" not in mette.last_text
