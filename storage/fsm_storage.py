@@ -12,10 +12,17 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import ConversationState
+
+
+def _dialect_insert(session: AsyncSession) -> Any:
+    """INSERT with ON CONFLICT for the dialect in use (SQLite or PostgreSQL)."""
+    bind = session.get_bind()
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 class SqlStorage(BaseStorage):
@@ -30,31 +37,53 @@ class SqlStorage(BaseStorage):
         return self.key_builder.build(key)
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
+        """One transaction, no read first: an upsert of the given columns (the revision bumped),
+        then the row removed if the conversation is now empty (minimum data kept). The upsert
+        is atomic on SQLite and PostgreSQL, so two processes writing the same key both land."""
         row_key = self._key(key)
-        for attempt in range(2):
-            async with self.sessionmaker() as session:
-                row = await session.get(ConversationState, row_key)
-                if row is None:
-                    row = ConversationState(key=row_key, data="{}", revision=0)
-                    session.add(row)
-                for name, value in values.items():
-                    setattr(row, name, value)
-                if row.state is None and row.data in ("{}", None):
-                    # A finished conversation leaves no row behind (minimum data kept).
-                    if row in session.new:
-                        return
-                    await session.delete(row)
-                    await session.commit()
-                    return
-                row.revision = (row.revision or 0) + 1
-                row.updated_at = self.now()
-                try:
-                    await session.commit()
-                    return
-                except IntegrityError:
-                    # Another process inserted the same key first; update it instead.
-                    if attempt:
-                        raise
+        table = ConversationState.__table__
+        async with self.sessionmaker() as session:
+            insert = _dialect_insert(session)(table).values(
+                key=row_key,
+                state=values.get("state"),
+                data=values.get("data", "{}"),
+                revision=1,
+                updated_at=self.now(),
+            )
+            changes: dict[str, Any] = {name: insert.excluded[name] for name in values}
+            changes["revision"] = table.c.revision + 1
+            changes["updated_at"] = insert.excluded.updated_at
+            await session.execute(
+                insert.on_conflict_do_update(index_elements=[table.c.key], set_=changes)
+            )
+            await session.execute(
+                delete(ConversationState).where(
+                    ConversationState.key == row_key,
+                    ConversationState.state.is_(None),
+                    or_(ConversationState.data == "{}", ConversationState.data.is_(None)),
+                )
+            )
+            await session.commit()
+
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """State and data in one read (the dialog runner needs both)."""
+        async with self.sessionmaker() as session:
+            row = (
+                await session.execute(
+                    select(ConversationState.state, ConversationState.data).where(
+                        ConversationState.key == self._key(key)
+                    )
+                )
+            ).first()
+        if row is None:
+            return None, {}
+        loaded = json.loads(row.data or "{}")
+        return row.state, loaded if isinstance(loaded, dict) else {}
+
+    async def set_record(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
+        """State and data in one write (one transaction: never one without the other)."""
+        value = state.state if isinstance(state, State) else state
+        await self._write(key, state=value, data=json.dumps(dict(data), ensure_ascii=False))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state

@@ -12,8 +12,9 @@ from bot.app import App
 from bot.context import dialog_runner
 from bot.local_telegram import FakeUser
 from bot.preview import conversation
-from storage.models import Answer, AuditEntry, ScriptVersion
+from storage.models import Answer, AuditEntry, Role, ScriptVersion
 from storage.repositories.people import PeopleRepository
+from tests.harness import Harness
 
 Row = TypeVar("Row", ScriptVersion, Answer, AuditEntry)
 
@@ -93,3 +94,13 @@ async def answer(user: FakeUser, value: str) -> None:
         await user.click(value, in_message=last)
     else:
         await user.send_text(value)
+
+
+STAFF_ID = 900
+
+
+async def staff_member(h: Harness) -> FakeUser:
+    """A staff member who speaks English, onboarded by tapping."""
+    sam = h.user(STAFF_ID, "Sam", language_code="en")
+    await h.onboard(sam, Role.STAFF, locale_label="English")
+    return sam

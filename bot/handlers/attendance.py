@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.runtime import Runtime
+from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService, HeadsUp
 from bot.telegram import attendance_texts as texts
 from bot.telegram.attendance_keyboards import HeadsUpTap
@@ -35,14 +36,17 @@ async def on_heads_up(
     callback_data: HeadsUpTap,
     person: Person | None,
     attendance: AttendanceService,
+    access: AccessService,
 ) -> None:
     activity = await attendance.activity(person, callback_data.activity) if person else None
+    if person is not None and activity is not None and activity.youth_id != person.id:
+        await access.refuse(person, "heads_up", activity.id)  # only the youth gives a heads-up
+        activity = None
     day = _day(callback_data.day)
     known = callback_data.what in {item.value for item in HeadsUp}
     if (
         person is None
         or activity is None
-        or activity.youth_id != person.id
         or not known
         or day is None
     ):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
@@ -39,10 +39,10 @@ async def on_checkin_control(
     person: Person | None,
     checkins: CheckinService,
 ) -> None:
-    if person is None or not person.is_youth:
+    day = _day(callback_data.day)
+    if person is None or not person.is_youth or day is None:
         await call.answer(_("That button has expired."))
         return
-    day = datetime.strptime(callback_data.day, "%Y%m%d").date()  # noqa: DTZ007 - a date only
     await call.answer()
     if isinstance(call.message, Message):
         await call.message.edit_reply_markup(reply_markup=None)
@@ -59,6 +59,13 @@ async def on_checkin_control(
         await call.message.answer(
             _("Sure — I'll ask again in {minutes} minutes.").format(minutes=minutes)
         )
+
+
+def _day(packed: str) -> date | None:
+    try:
+        return datetime.strptime(packed, "%Y%m%d").date()  # noqa: DTZ007 - a date only
+    except ValueError:
+        return None
 
 
 def create_router() -> Router:

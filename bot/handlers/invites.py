@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.cli_invite import bot_username, invite_link
 from bot.config import Settings
 from bot.handlers.texts import role_name
+from bot.services.access import AccessService
 from bot.services.onboarding import OnboardingService
 from bot.telegram.callbacks import InviteRolePick
 from bot.telegram.keyboards import invite_role_keyboard
@@ -42,9 +43,10 @@ async def on_invite(message: Message, bot: Bot, person: Person | None,
 
 async def on_invite_role(call: CallbackQuery, callback_data: InviteRolePick, bot: Bot,
                          person: Person | None, onboarding: OnboardingService,
-                         settings: Settings) -> None:
+                         settings: Settings, access: AccessService) -> None:
     # The role comes from the button, the right to invite from the database.
     if person is None or not person.is_staff or callback_data.role not in set(Role):
+        await access.refuse(person, "invite_role", callback_data.role)
         await call.answer(_("That button has expired."))
         return
     await call.answer()

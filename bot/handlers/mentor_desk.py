@@ -81,7 +81,7 @@ async def _youth_action(
             await message.answer(part)
         await message.answer(parts[-1], reply_markup=youth_actions_keyboard(data.youth_id))
     elif data.action == "note":
-        youth = await desk.may_act(person, data.youth_id)
+        youth = await desk.may_act(person, data.youth_id, "note")
         await state.set_state(NoteForm.text)
         await state.set_data({"note_youth": youth.id})
         await message.answer(
@@ -91,7 +91,7 @@ async def _youth_action(
             ).format(name=html.escape(youth.first_name))
         )
     elif data.action == "pause":
-        youth = await desk.may_act(person, data.youth_id)
+        youth = await desk.may_act(person, data.youth_id, "pause")
         await message.answer(
             _("Pause check-ins for {name} for how long?").format(
                 name=html.escape(youth.first_name)
@@ -108,7 +108,7 @@ async def _youth_action(
             reply_markup=handover_keyboard(data.youth_id, mentors),
         )
     elif data.action == "export":
-        await desk.may_act(person, data.youth_id)
+        await desk.may_act(person, data.youth_id, "export")
         await message.answer(
             _("Export the last 12 weeks for the case file as:"),
             reply_markup=export_keyboard(data.youth_id),

@@ -13,12 +13,21 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.runtime import Runtime
 from bot.services.motivation import Motivation
+from bot.services.ratings import BELIEF_MAX, RATING_MAX
 from bot.telegram import motivation_keyboards as kb
 from bot.telegram import motivation_views as views
 from bot.telegram.motivation_keyboards import MentorPick
 from storage.models import Person, RatingSource
 
 FLOW_QUESTIONS = {"rate", "belief", "sg", "succ", "prog"}
+# Each flow's purpose in the audit log when a mentor or staff member opens a youth's data.
+FLOW_PURPOSES = {
+    "rate": "rating",
+    "belief": "belief",
+    "sg": "subgoals",
+    "succ": "success",
+    "prog": "progress",
+}
 
 
 class MentorSuccess(StatesGroup):
@@ -66,8 +75,10 @@ async def on_pick(
     motivation: Motivation,
     runtime: Runtime,
 ) -> None:
-    youth = await motivation.ratings.youth_for(person, callback_data.youth) if person else None
-    if person is None or youth is None or not isinstance(call.message, Message):
+    purpose = FLOW_PURPOSES[callback_data.flow]
+    offered = _offered(callback_data, runtime)
+    youth = await motivation.ratings.youth_for(person, callback_data.youth, purpose)
+    if person is None or youth is None or not offered or not isinstance(call.message, Message):
         await call.answer(_("That button has expired."))
         return
     await call.answer()
@@ -86,10 +97,8 @@ async def on_success_text(
 ) -> None:
     data = await state.get_data()
     await state.set_state(None)
-    youth = (
-        await motivation.ratings.youth_for(person, int(data.get("success_youth", 0)))
-        if person
-        else None
+    youth = await motivation.ratings.youth_for(
+        person, int(data.get("success_youth", 0)), "success"
     )
     if person is None or youth is None or not message.text:
         await message.answer(_("That didn't work — start again with /success."))
@@ -100,6 +109,20 @@ async def on_success_text(
             name=views.escape(youth.first_name)
         )
     )
+
+
+def _offered(data: MentorPick, runtime: Runtime) -> bool:
+    """False for a payload no button of ours carries (an unknown sub-goal, a value off the
+    scale): it gets the kind "expired" answer instead of an error."""
+    if data.subgoal and data.subgoal not in runtime.catalogue:
+        return False
+    if data.flow == "rate":
+        return data.value <= RATING_MAX
+    if data.flow == "belief":
+        return data.value <= BELIEF_MAX
+    if data.flow == "sg":
+        return data.value < 0 or bool(data.subgoal)
+    return True
 
 
 async def views_for_pick(

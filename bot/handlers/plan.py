@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.runtime import Runtime
+from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
 from bot.services.dialog_runner import DIALOG_STATE
 from bot.services.plan_form import (
@@ -411,8 +412,10 @@ async def on_tell(
     callback_data: PlanTap,
     person: Person | None,
     attendance: AttendanceService,
+    access: AccessService,
 ) -> None:
     if person is None or person.id != callback_data.youth or not person.is_youth:
+        await access.refuse(person, "plan_tell_mentor", callback_data.youth)
         await call.answer(_("That button has expired."))
         return
     await attendance.toggle_tell_mentor(person.id)

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.runtime import Runtime
+from bot.services.access import AccessService
 from bot.services.alert_desk import AckResult, AlertDesk
 from bot.services.cohort import CohortService, cohort_csv
 from bot.services.mentor_desk import MentorDesk
@@ -23,6 +24,7 @@ from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from bot.telegram.case_file import build_export
 from bot.telegram.report_messages import chart_labels
 from bot.telegram.reporting_keyboards import (
+    SUMMARY_TIMES,
     AlertAck,
     CohortCsv,
     ExportPick,
@@ -87,8 +89,13 @@ async def on_summary_day_pick(
     person: Person | None,
     mentor_desk: MentorDesk,
 ) -> None:
+    times = {choice.replace(":", "") for choice in SUMMARY_TIMES}
+    offered = 1 <= callback_data.weekday <= 7 and callback_data.at in times | {""}
+    if person is None or not person.is_mentor or not offered:
+        await call.answer(_("That button has expired."))
+        return
     await call.answer()
-    if person is None or not person.is_mentor or not isinstance(call.message, Message):
+    if not isinstance(call.message, Message):
         return
     if not callback_data.at:
         await call.message.edit_text(
@@ -152,8 +159,11 @@ async def on_export(
     summaries: SummaryService,
     runtime: Runtime,
 ) -> None:
+    if person is None or callback_data.format not in ("csv", "pdf"):
+        await call.answer(_("That button has expired."))
+        return
     await call.answer()
-    if person is None or not isinstance(call.message, Message):
+    if not isinstance(call.message, Message):
         return
     try:
         youth = await summaries.readable_youth(person, callback_data.youth_id, "export")
@@ -187,9 +197,15 @@ async def on_cohort(
     await message.answer(cohort_text(rows, i18n.current_locale), reply_markup=cohort_keyboard())
 
 
-async def on_cohort_csv(call: CallbackQuery, person: Person | None, cohort: CohortService) -> None:
+async def on_cohort_csv(
+    call: CallbackQuery, person: Person | None, cohort: CohortService, access: AccessService
+) -> None:
+    if person is None or not person.is_staff:
+        await access.refuse(person, "cohort", None)
+        await call.answer(_("That button has expired."))
+        return
     await call.answer()
-    if person is None or not person.is_staff or not isinstance(call.message, Message):
+    if not isinstance(call.message, Message):
         return
     rows = await cohort.overview(person)
     await call.message.answer_document(BufferedInputFile(cohort_csv(rows), "fremad-cohort.csv"))

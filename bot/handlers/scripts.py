@@ -22,6 +22,7 @@ from bot.handlers.script_texts import (
     refusal_text,
 )
 from bot.runtime import Runtime
+from bot.services.access import AccessService
 from bot.services.script_publishing import (
     MAX_UPLOAD_BYTES,
     Published,
@@ -93,8 +94,10 @@ async def on_draft_decision(
     person: Person | None,
     script_publishing: ScriptPublishing,
     runtime: Runtime,
+    access: AccessService,
 ) -> None:
     if person is None or not person.is_staff or not isinstance(call.message, Message):
+        await access.refuse(person, "script_draft", None)
         await call.answer(_("That button has expired."))
         return
     await call.answer()
@@ -136,8 +139,10 @@ async def on_scripts_action(
     person: Person | None,
     script_publishing: ScriptPublishing,
     runtime: Runtime,
+    access: AccessService,
 ) -> None:
     if person is None or not person.is_staff or not isinstance(call.message, Message):
+        await access.refuse(person, "scripts", callback_data.script)
         await call.answer(_("That button has expired."))
         return
     await call.answer()

@@ -142,7 +142,7 @@ async def on_settings_action(
     elif action == "p" and value == "date":
         await state.set_state(SettingsInput.pause_until)
         await message.answer(_("Until which date? For example 24-12."))
-    elif action == "p" and value.isdigit():
+    elif action == "p" and value.isdigit() and len(value) <= 3:  # the service caps the date
         today = local_today(person, clock.now())
         await _paused(message, youth_settings, person, today + timedelta(days=int(value)))
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services.access import AccessService
 from bot.services.alerts import ALERT_DELIVERY, AlertService
 from bot.services.checkin_schedule import DayStatus, local_moment
 from bot.services.report_facts import low_mood_run, missed_run
@@ -138,11 +139,16 @@ class AlertDesk:
         return AlertToSend(alert, youth)
 
     async def acknowledge(self, alert_id: int, person: Person) -> AckResult:
+        """Staff, or the mentor the alert went to while they are still the youth's mentor (a
+        hand-over passes the youth on); any other try is refused and audited."""
         alert = await self.session.get(Alert, alert_id)
-        if alert is None:
-            return AckResult.NOT_ALLOWED
-        own = person.is_mentor and alert.mentor_id == person.id
-        if not (own or person.is_staff):
+        access = AccessService(self.session, self.clock)
+        youth = await PeopleRepository(self.session).by_id(alert.youth_id) if alert else None
+        own = alert is not None and person.is_mentor and alert.mentor_id == person.id
+        if alert is None or youth is None or not (
+            person.is_staff or (own and await access.follows(person, youth))
+        ):
+            await access.refuse(person, "alert", alert_id)
             return AckResult.NOT_ALLOWED
         now = self.clock.now()
         if not await self.actions.acknowledge(alert_id, person.id, now):

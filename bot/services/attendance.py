@@ -1,7 +1,7 @@
 """Attendance at real activities: the plan, heads-ups, follow-up answers, measures and alerts.
 
 The rules, in plain words:
-- A youth manages their own plan; their current mentor may manage it for them too.
+- A youth manages their own plan; their current mentor (or staff) may manage it for them too.
 - "Running late" and "can't come today" are recorded at once; "can't come" counts as cancelled
   with notice. The mentor is told at once only if the youth allows it (per activity, else the
   youth's own setting), through the alert channel, with numbers and flags only.
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services.access import AccessService
 from bot.services.alerts import AlertService
 from bot.services.attendance_measures import (
     SUCCESS_RATE,
@@ -172,13 +173,15 @@ class AttendanceService:
     # ------------------------------------------------------------------ the plan
 
     async def may_manage(self, person: Person, youth_id: int) -> bool:
-        """The youth themselves, or their current mentor."""
+        """The youth themselves, their current mentor, or staff. AccessService decides: a
+        mentor's or staff member's look is audited as a read of the plan, anyone else's try as
+        a refusal; committed at once, so the trace stays whatever the tap does next."""
         if person.id == youth_id and person.is_youth:
             return True
-        if not person.is_mentor:
-            return False
-        mentor = await PeopleRepository(self.session).current_mentor(youth_id)
-        return mentor is not None and mentor.id == person.id
+        access = AccessService(self.session, self.clock)
+        youth = await access.youth_for_mentor_work(person, youth_id, "plan")
+        await self.session.commit()
+        return youth is not None
 
     async def youths_of(self, mentor: Person) -> list[Person]:
         return list(await PeopleRepository(self.session).youths_of(mentor.id))

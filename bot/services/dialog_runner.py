@@ -34,6 +34,38 @@ class ConversationStore(Protocol):
     async def set_data(self, data: Mapping[str, Any]) -> None: ...
 
 
+class RecordStorage(Protocol):
+    """A storage that reads and writes state and data together (storage.fsm_storage.SqlStorage):
+    one statement each way instead of two."""
+
+    async def get_record(self, key: Any) -> tuple[str | None, dict[str, Any]]: ...
+    async def set_record(self, key: Any, state: str | None, data: Mapping[str, Any]) -> None: ...
+
+
+async def load_conversation(conversation: ConversationStore) -> tuple[str | None, dict[str, Any]]:
+    """State and data of a conversation: one read where the storage can (SqlStorage), else two
+    (RedisStorage, or any other ConversationStore)."""
+    storage = getattr(conversation, "storage", None)
+    if hasattr(storage, "get_record"):
+        records: RecordStorage = storage  # type: ignore[assignment]
+        return await records.get_record(getattr(conversation, "key", None))
+    return await conversation.get_state(), await conversation.get_data()
+
+
+async def save_conversation(
+    conversation: ConversationStore, state: str | None, data: Mapping[str, Any]
+) -> None:
+    """Writes data, then state: in one statement where the storage can, else data first (so a
+    state never points at data that is not there yet)."""
+    storage = getattr(conversation, "storage", None)
+    if hasattr(storage, "set_record"):
+        records: RecordStorage = storage  # type: ignore[assignment]
+        await records.set_record(getattr(conversation, "key", None), state, data)
+        return
+    await conversation.set_data(data)
+    await conversation.set_state(state)
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """What a run is for: its purpose (checkin, attendance, goal, …), the day it is about and an
@@ -133,9 +165,9 @@ class DialogRunner:
     ) -> RunTurn | Stale | None:
         """An answer to the open question: a button (token+seq must match) or typed text.
         None when no run is open."""
-        data = await conversation.get_data()
+        state, data = await load_conversation(conversation)
         run = data.get("dialog")
-        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+        if state != DIALOG_STATE or not isinstance(run, dict):
             return Stale() if token is not None else None
         info = _info(run)
         if token is not None and (token != info.token or seq != run["state"].get("seq")):
@@ -145,14 +177,14 @@ class DialogRunner:
         subgoals = run.get("subgoals")
         context = self.context(person, info.for_date, variables, subgoals)
         turn = answer(script, run["state"], raw, context)
-        await self._after_turn(person, conversation, info, turn, variables, subgoals)
+        await self._after_turn(person, conversation, info, turn, variables, subgoals, data)
         return RunTurn(info, turn)
 
     async def resume(self, person: Person, conversation: ConversationStore) -> RunTurn | None:
         """The open question again (after a restart, or when someone asks where they were)."""
-        data = await conversation.get_data()
+        state, data = await load_conversation(conversation)
         run = data.get("dialog")
-        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+        if state != DIALOG_STATE or not isinstance(run, dict):
             return None
         info = _info(run)
         script = await self.registry.version(self.session, info.script_id, info.version)
@@ -162,9 +194,9 @@ class DialogRunner:
         return RunTurn(info, current(script, run["state"], context))
 
     async def open_run(self, conversation: ConversationStore) -> RunInfo | None:
-        data = await conversation.get_data()
+        state, data = await load_conversation(conversation)
         run = data.get("dialog")
-        if await conversation.get_state() != DIALOG_STATE or not isinstance(run, dict):
+        if state != DIALOG_STATE or not isinstance(run, dict):
             return None
         return _info(run)
 
@@ -176,7 +208,10 @@ class DialogRunner:
         turn: Turn,
         variables: Mapping[str, object],
         subgoals: Sequence[str] | None,
+        loaded: dict[str, Any] | None = None,
     ) -> None:
+        """Stores the turn's answers (committed), then moves the conversation on. `loaded` is the
+        conversation data this update already read (a reply), so it is not read again."""
         if turn.recorded:
             now = self.clock.now()
             await AnswersRepository(self.session).add_all(
@@ -208,11 +243,10 @@ class DialogRunner:
         # Answers are committed before the conversation moves on: a crash in between means the
         # question is asked again (an answer stored twice), never an answer lost.
         await self.session.commit()
-        data = await conversation.get_data()
+        data = dict(loaded) if loaded is not None else await conversation.get_data()
         if turn.finished:
             data.pop("dialog", None)
-            await conversation.set_data(data)
-            await conversation.set_state(None)
+            await save_conversation(conversation, None, data)
             return
         data["dialog"] = {
             "token": info.token,
@@ -225,8 +259,7 @@ class DialogRunner:
             "variables": dict(variables),
             "subgoals": list(subgoals) if subgoals is not None else None,
         }
-        await conversation.set_data(data)
-        await conversation.set_state(DIALOG_STATE)
+        await save_conversation(conversation, DIALOG_STATE, data)
 
 
 def _info(run: Mapping[str, Any]) -> RunInfo:

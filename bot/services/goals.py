@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.dialogs import PromptLibrary
+from bot.services.access import AccessService
+from bot.services.prompt_library import LibrarySource, resolve_library
 from bot.services.ratings import week_bounds
 from bot.services.step_ladder import Suggestion, is_missed, suggest_next
 from bot.services.successes import SuccessService, local_day
@@ -63,7 +65,7 @@ class StepsSummary:
 
 
 class GoalService:
-    def __init__(self, session: AsyncSession, clock: Clock, library: PromptLibrary) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, library: LibrarySource) -> None:
         self.session = session
         self.clock = clock
         self.library = library
@@ -108,11 +110,12 @@ class GoalService:
         goals = await self.repo.goals_of(youth.id, [GoalStatus.ACTIVE])
         steps = await self.repo.steps_of_goals([g.id for g in goals])
         today = self.today(youth)
+        library = await resolve_library(self.library)
         return [
             GoalBoard(
                 goal,
                 [s for s in steps if s.goal_id == goal.id and s.status != StepStatus.DROPPED],
-                self._suggest(goal, [s for s in steps if s.goal_id == goal.id], today),
+                self._suggest(library, goal, [s for s in steps if s.goal_id == goal.id], today),
             )
             for goal in goals
         ]
@@ -121,12 +124,17 @@ class GoalService:
         return await self._own_goal(youth, goal_id)
 
     async def step(self, youth: Person, step_id: int) -> GoalStep | None:
+        """The youth's own step; another youth's step id is refused and audited."""
         step = await self.repo.step(step_id)
-        return step if step is not None and step.youth_id == youth.id else None
+        if step is not None and step.youth_id != youth.id:
+            await AccessService(self.session, self.clock).refuse(youth, "goal_step", step_id)
+            return None
+        return step
 
     async def suggestion(self, youth: Person, goal: Goal) -> Suggestion | None:
         steps = await self.repo.steps_of_goals([goal.id])
-        return self._suggest(goal, list(steps), self.today(youth))
+        library = await resolve_library(self.library)
+        return self._suggest(library, goal, list(steps), self.today(youth))
 
     async def complete_step(self, youth: Person, step_id: int) -> StepResult | None:
         """Ticks a step off, names it as a success, and suggests a slightly bigger next one."""
@@ -228,9 +236,17 @@ class GoalService:
         )
 
     async def _own_goal(self, youth: Person, goal_id: int) -> Goal | None:
+        """The youth's own goal; another youth's goal id (only a forged button carries one: a
+        script's ref is set by the bot) is refused, audited and committed at once."""
         goal = await self.repo.goal(goal_id)
-        return goal if goal is not None and goal.youth_id == youth.id else None
+        if goal is not None and goal.youth_id != youth.id:
+            await AccessService(self.session, self.clock).refuse(youth, "goal", goal_id)
+            return None
+        return goal
 
-    def _suggest(self, goal: Goal, steps: list[GoalStep], today: date) -> Suggestion | None:
-        ladder = self.library.ladders.get(goal.subgoal)
+    @staticmethod
+    def _suggest(
+        library: PromptLibrary, goal: Goal, steps: list[GoalStep], today: date
+    ) -> Suggestion | None:
+        ladder = library.ladders.get(goal.subgoal)
         return None if ladder is None else suggest_next(steps, ladder, today)

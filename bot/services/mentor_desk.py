@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services.access import AccessService
 from bot.services.report_facts import MentorNoteFact, ReportSources
 from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from storage.models import MentorSettings, Person, Role
@@ -31,6 +32,7 @@ from storage.repositories.reporting import (
 from storage.repositories.youth_settings import YouthSettingsRepository
 
 NOTE_MAX_CHARS = 1000
+PAUSE_WEEKS = (0, 1, 2, 4)  # 0 ends the pause; the pause buttons offer these
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class MentorDesk:
         return await self.summaries.youths_of(mentor)
 
     async def add_note(self, mentor: Person, youth_id: int, text: str) -> Person:
-        youth = await self.summaries.readable_youth(mentor, youth_id, "note")
+        youth = await self.may_act(mentor, youth_id, "note")
         now = self.clock.now()
         await MentorNotesRepository(self.session).add(
             mentor.id, youth.id, text.strip()[:NOTE_MAX_CHARS], now
@@ -68,20 +70,17 @@ class MentorDesk:
         await self.session.commit()
         return youth
 
-    async def may_act(self, reader: Person, youth_id: int) -> Person:
-        """The youth if ``reader`` may act on them (no audit entry: nothing was read)."""
-        youth = await self.people.by_id(youth_id)
-        if youth is None or not youth.is_youth:
-            raise ReportAccessDenied
-        if reader.is_staff:
-            return youth
-        mentor = await self.people.current_mentor(youth.id)
-        if mentor is None or mentor.id != reader.id or not reader.is_mentor:
-            raise ReportAccessDenied
+    async def may_act(self, reader: Person, youth_id: int, purpose: str) -> Person:
+        """The youth if ``reader`` is their current mentor or staff; AccessService decides and
+        audits (a read with ``purpose``, or the refusal, committed before raising)."""
+        youth = await self.summaries.readable_youth(reader, youth_id, purpose)
+        await self.session.commit()  # the read is in the audit log whatever follows
         return youth
 
     async def pause(self, reader: Person, youth_id: int, weeks: int) -> PauseOutcome:
-        youth = await self.may_act(reader, youth_id)
+        youth = await self.may_act(reader, youth_id, "pause")
+        if weeks not in PAUSE_WEEKS:
+            raise ReportAccessDenied  # not a button the bot offers
         now = self.clock.now()
         today = now.astimezone(ZoneInfo(youth.timezone)).date()
         settings = await YouthSettingsRepository(self.session).get_or_create(youth.id, now)
@@ -103,7 +102,7 @@ class MentorDesk:
         return PauseOutcome(youth, until)
 
     async def other_mentors(self, reader: Person, youth_id: int) -> list[Person]:
-        youth = await self.may_act(reader, youth_id)
+        youth = await self.may_act(reader, youth_id, "handover")
         current = await self.people.current_mentor(youth.id)
         return [
             person
@@ -114,9 +113,12 @@ class MentorDesk:
         ]
 
     async def hand_over(self, reader: Person, youth_id: int, new_mentor_id: int) -> Handover:
-        youth = await self.may_act(reader, youth_id)
+        youth = await self.may_act(reader, youth_id, "handover")
         new_mentor = await self.people.by_id(new_mentor_id)
         if new_mentor is None or not new_mentor.is_mentor or new_mentor.left_at is not None:
+            await AccessService(self.session, self.clock).refuse(
+                reader, "handover_to", new_mentor_id
+            )
             raise ReportAccessDenied
         now = self.clock.now()
         previous = await self.people.current_mentor(youth.id)

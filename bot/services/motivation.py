@@ -15,9 +15,10 @@ from bot.services.goals import GoalService
 from bot.services.motivation_flows import MotivationFlows
 from bot.services.progress_reads import ProgressReads
 from bot.services.progression import ProgressionService
-from bot.services.prompt_library import prompt_library
+from bot.services.prompt_library import LibrarySource, prompt_library
 from bot.services.prompts import PromptService
 from bot.services.ratings import RatingService
+from bot.services.script_registry import UnknownScript
 from bot.services.successes import SuccessService
 
 if TYPE_CHECKING:
@@ -35,14 +36,28 @@ class Motivation:
 
 
 def library_of(runtime: Runtime) -> PromptLibrary:
+    """The shipped library (dialogs/scripts/prompts.yaml)."""
     return prompt_library(runtime.settings.dialogs_dir, runtime.catalogue)
+
+
+def live_library(session: AsyncSession, runtime: Runtime) -> LibrarySource:
+    """The library in use when it is needed: the version staff published in the bot (one
+    indexed lookup; parsed versions are cached), else the shipped file."""
+
+    async def fetch() -> PromptLibrary:
+        try:
+            return await runtime.scripts.prompt_library(session, runtime.clock.now())
+        except UnknownScript:
+            return library_of(runtime)
+
+    return fetch
 
 
 def motivation_services(
     session: AsyncSession, runtime: Runtime, runner: DialogRunner
 ) -> Motivation:
     clock = runtime.clock
-    goals = GoalService(session, clock, library_of(runtime))
+    goals = GoalService(session, clock, live_library(session, runtime))
     active = ActiveSubgoals(session, runtime.catalogue, clock)
     return Motivation(
         goals=goals,
@@ -58,7 +73,7 @@ def prompt_service(session: AsyncSession, runtime: Runtime) -> PromptService:
     return PromptService(
         session,
         runtime.clock,
-        library_of(runtime),
+        live_library(session, runtime),
         runtime.catalogue,
         runtime.settings.default_locale,
     )

@@ -30,6 +30,7 @@ from bot.services.dialog_runner import (
     RunTurn,
 )
 from bot.services.goals import GoalService
+from bot.services.prompt_library import resolve_library
 from bot.services.ratings import RatingService
 from bot.services.successes import SuccessService
 from storage.models import Person, SuccessKind
@@ -137,7 +138,7 @@ def register_motivation_hooks(
         goal = await service.goal(person, goal_id)
         if goal is None or "step_due" not in answers:
             return
-        ladder = service.library.ladders.get(goal.subgoal)
+        ladder = (await resolve_library(service.library)).ladders.get(goal.subgoal)
         if answers.get("use_suggestion") == "use" and ladder is not None:
             text = pick_locale(ladder.at(level).text, person.locale or "da")
         else:

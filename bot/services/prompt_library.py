@@ -3,9 +3,13 @@ process and file: the file is checked by the linter when it loads."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.dialogs import PromptLibrary, SubgoalCatalogue, load_prompt_library
+
+# A library, or a way to fetch the one in use now (staff may publish a new one at any time).
+LibrarySource = PromptLibrary | Callable[[], Awaitable[PromptLibrary]]
 
 PROMPTS_FILE = Path("scripts") / "prompts.yaml"
 _loaded: dict[Path, PromptLibrary] = {}
@@ -17,3 +21,7 @@ def prompt_library(dialogs_dir: Path, catalogue: SubgoalCatalogue) -> PromptLibr
     if path not in _loaded:
         _loaded[path] = load_prompt_library(path, catalogue=catalogue)
     return _loaded[path]
+
+
+async def resolve_library(source: LibrarySource) -> PromptLibrary:
+    return source if isinstance(source, PromptLibrary) else await source()

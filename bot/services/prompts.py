@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.dialogs import PromptLibrary, SubgoalCatalogue, render_localized
+from bot.dialogs import SubgoalCatalogue, render_localized
 from bot.services.active_subgoals import ActiveSubgoals
 from bot.services.checkin_schedule import DayStatus, current_streak
+from bot.services.prompt_library import LibrarySource, resolve_library
 from bot.services.prompt_rules import (
     REPEAT_WINDOW_DAYS,
     Celebration,
@@ -53,7 +54,7 @@ class PromptService:
         self,
         session: AsyncSession,
         clock: Clock,
-        library: PromptLibrary,
+        library: LibrarySource,
         catalogue: SubgoalCatalogue,
         default_locale: str = "da",
     ) -> None:
@@ -68,7 +69,8 @@ class PromptService:
         """Chooses today's prompt (or none), records it with its rule, commits, renders."""
         today = local_day(youth, self.clock.now())
         await SuccessService(self.session, self.clock).refresh_from_data(youth, today)
-        choice = choose_prompt(await self.facts(youth, trigger, today), self.library)
+        library = await resolve_library(self.library)
+        choice = choose_prompt(await self.facts(youth, trigger, today), library)
         if choice is None:
             await self.session.commit()
             return None

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services.access import AccessService
 from bot.services.successes import SuccessService, local_day
 from storage.models import MentorBelief, Person, RatingSource, Role, SubgoalRating, SuccessKind
 from storage.repositories.people import PeopleRepository
@@ -154,8 +155,13 @@ class RatingService:
     async def youths_for(self, person: Person) -> list[Person]:
         return await youths_for(self.session, person)
 
-    async def youth_for(self, person: Person, youth_id: int) -> Person | None:
-        return await youth_for(self.session, person, youth_id)
+    async def youth_for(self, person: Person | None, youth_id: int, purpose: str) -> Person | None:
+        """The youth when ``person`` is their current mentor or staff, else None. AccessService
+        decides and audits the read (with ``purpose``) or the refusal; committed at once."""
+        access = AccessService(self.session, self.clock)
+        youth = await access.youth_for_mentor_work(person, youth_id, purpose)
+        await self.session.commit()
+        return youth
 
     async def _check_may_rate(self, mentor: Person, youth: Person) -> None:
         if mentor.is_staff:
@@ -174,6 +180,3 @@ async def youths_for(session: AsyncSession, person: Person) -> list[Person]:
         return list(await people.youths_of(person.id))
     return []
 
-
-async def youth_for(session: AsyncSession, person: Person, youth_id: int) -> Person | None:
-    return next((y for y in await youths_for(session, person) if y.id == youth_id), None)

@@ -115,8 +115,10 @@ class SummaryService:
         return row
 
     async def readable_youth(self, reader: Person, youth_id: int, purpose: str) -> Person:
-        """The youth, if ``reader`` may read their data (AccessService decides and audits)."""
-        youth = await AccessService(self.session, self.clock).youth_for(reader, youth_id, purpose)
+        """The youth, if ``reader`` is their current mentor or staff (AccessService decides and
+        audits; a youth reads their own reports with /mysummary, not through these tools)."""
+        access = AccessService(self.session, self.clock)
+        youth = await access.youth_for_mentor_work(reader, youth_id, purpose)
         if youth is None:
             await self.session.commit()  # keep the audit trail of the refusal
             raise ReportAccessDenied

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CrisisFlag, ErasureRequest, ErasureStatus, ProcessedUpdate, SafetyPlan
@@ -102,17 +102,19 @@ class ProcessedUpdatesRepository:
         """True when this caller may handle the update: nobody claimed it; or the claim is for
         different content (a reused id); or it is unfinished and older than `stale_before`
         (its instance died)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(
-                    ProcessedUpdate(
-                        bot_id=bot_id, update_id=update_id, fingerprint=fingerprint, claimed_at=now
-                    )
-                )
-                await self.session.flush()
+        # One statement in the common case (no savepoint, no ORM flush): the primary key decides.
+        insert = (
+            postgresql.insert
+            if self.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        inserted = await self.session.execute(
+            insert(ProcessedUpdate)
+            .values(bot_id=bot_id, update_id=update_id, fingerprint=fingerprint, claimed_at=now)
+            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+        )
+        if int(getattr(inserted, "rowcount", 0) or 0) == 1:
             return True
-        except IntegrityError:
-            pass
         result = await self.session.execute(
             update(ProcessedUpdate)
             .where(

@@ -4,6 +4,7 @@ same prompt twice within 30 days, ease-off on low mood, and successes built from
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -18,6 +19,7 @@ from bot.services.successes import SuccessService
 from storage.models import Answer, CheckinDay, Person, Role, SentPrompt
 from tests.conftest import CPH
 from tests.harness import Harness
+from tests.scripts_support import staff_member
 
 MONDAY = date(2026, 11, 23)
 
@@ -176,3 +178,21 @@ def _attendance(person: Person, day: date, value: str) -> Answer:
         local_date=day,
         answered_at=datetime.now(CPH),
     )
+
+
+async def test_prompts_come_from_the_library_staff_published(harness: Harness) -> None:
+    source = (harness.settings.dialogs_dir / "scripts" / "prompts.yaml").read_text("utf-8")
+    source = source.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    # Every Danish text of version 2 starts with a marker the shipped file does not have.
+    source = re.sub(r'^(\s+da: )"', r'\1"NY! ', source, flags=re.M)
+    source = re.sub(r'^(\s+da: )(?!")', r"\1NY! ", source, flags=re.M)
+    sam = await staff_member(harness)
+    await sam.send_document("prompts.yaml", source.encode())
+    assert [b.text for b in sam.last_message.buttons()][:1] == ["Publish version 2"], sam.last_text
+    await sam.click("Publish version 2")
+    ada = harness.user(401, "Ada")
+    await harness.onboard(ada, Role.YOUTH)
+    await _answer_checkin(ada)
+    harness.clock.advance(timedelta(minutes=1))
+    await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
+    assert ada.last_text.startswith("NY! ")

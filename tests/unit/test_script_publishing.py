@@ -21,15 +21,8 @@ from tests.scripts_support import (
     answer_whatever_is_asked,
     checkin_v2,
     rows,
+    staff_member,
 )
-
-STAFF_ID = 900
-
-
-async def staff_member(h: Harness) -> FakeUser:
-    sam = h.user(STAFF_ID, "Sam", language_code="en")
-    await h.onboard(sam, Role.STAFF, locale_label="English")
-    return sam
 
 
 async def upload_and_publish(h: Harness, staff: FakeUser, name: str, data: bytes) -> str:

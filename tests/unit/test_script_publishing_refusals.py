@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bot.local_telegram import FakeUser
 from storage.models import AuditEntry, Role, ScriptVersion
 from tests.harness import Harness
-from tests.scripts_support import DIALOGS, FIXTURES, NEW_HELLO_DA, checkin_v2, rows
+from tests.scripts_support import DIALOGS, FIXTURES, NEW_HELLO_DA, checkin_v2, rows, staff_member
 
 BOMB = b"""id: bomb
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -18,12 +17,6 @@ e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
 f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
 g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]
 """
-
-
-async def staff_member(h: Harness) -> FakeUser:
-    sam = h.user(900, "Sam", language_code="en")
-    await h.onboard(sam, Role.STAFF, locale_label="English")
-    return sam
 
 
 async def test_non_staff_upload_is_refused_kindly_and_audited(harness: Harness) -> None:
