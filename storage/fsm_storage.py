@@ -37,36 +37,42 @@ class SqlStorage(BaseStorage):
         return self.key_builder.build(key)
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
-        """One transaction, no read first: an upsert of the given columns (the revision bumped),
-        then the row removed if the conversation is now empty (minimum data kept). The upsert
-        is atomic on SQLite and PostgreSQL, so two processes writing the same key both land."""
-        row_key = self._key(key)
-        table = ConversationState.__table__
         async with self.sessionmaker() as session:
-            insert = _dialect_insert(session)(table).values(
-                key=row_key,
-                state=values.get("state"),
-                data=values.get("data", "{}"),
-                revision=1,
-                updated_at=self.now(),
-            )
-            changes: dict[str, Any] = {name: insert.excluded[name] for name in values}
-            changes["revision"] = table.c.revision + 1
-            changes["updated_at"] = insert.excluded.updated_at
-            await session.execute(
-                insert.on_conflict_do_update(index_elements=[table.c.key], set_=changes)
-            )
-            await session.execute(
-                delete(ConversationState).where(
-                    ConversationState.key == row_key,
-                    ConversationState.state.is_(None),
-                    or_(ConversationState.data == "{}", ConversationState.data.is_(None)),
-                )
-            )
+            await self._upsert(session, key, values)
             await session.commit()
 
-    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        """State and data in one read (the dialog runner needs both)."""
+    async def _upsert(
+        self, session: AsyncSession, key: StorageKey, values: dict[str, Any]
+    ) -> None:
+        """No read first: an upsert of the given columns (the revision bumped), then the row
+        removed if the conversation is now empty (minimum data kept). The upsert is atomic on
+        SQLite and PostgreSQL, so two processes writing the same key both land. Never commits."""
+        row_key = self._key(key)
+        table = ConversationState.__table__
+        insert = _dialect_insert(session)(table).values(
+            key=row_key,
+            state=values.get("state"),
+            data=values.get("data", "{}"),
+            revision=1,
+            updated_at=self.now(),
+        )
+        changes: dict[str, Any] = {name: insert.excluded[name] for name in values}
+        changes["revision"] = table.c.revision + 1
+        changes["updated_at"] = insert.excluded.updated_at
+        await session.execute(
+            insert.on_conflict_do_update(index_elements=[table.c.key], set_=changes)
+        )
+        if values.get("state") is not None:
+            return  # a conversation with a state is not empty
+        await session.execute(
+            delete(ConversationState).where(
+                ConversationState.key == row_key,
+                ConversationState.state.is_(None),
+                or_(ConversationState.data == "{}", ConversationState.data.is_(None)),
+            )
+        )
+
+    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]] | None:
         async with self.sessionmaker() as session:
             row = (
                 await session.execute(
@@ -76,34 +82,50 @@ class SqlStorage(BaseStorage):
                 )
             ).first()
         if row is None:
-            return None, {}
+            return None
         loaded = json.loads(row.data or "{}")
         return row.state, loaded if isinstance(loaded, dict) else {}
 
-    async def set_record(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> None:
-        """State and data in one write (one transaction: never one without the other)."""
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """State and data in one read (the dialog runner needs both)."""
+        return await self._read(key) or (None, {})
+
+    async def set_record(
+        self,
+        key: StorageKey,
+        state: StateType,
+        data: Mapping[str, Any],
+        session: AsyncSession | None = None,
+    ) -> None:
+        """State and data in one write. With `session` (on this storage's database) the write
+        joins that transaction and the caller commits: the dialog runner stores a turn's answers
+        and where the conversation stands in one commit."""
         value = state.state if isinstance(state, State) else state
-        await self._write(key, state=value, data=json.dumps(dict(data), ensure_ascii=False))
+        values = {"state": value, "data": json.dumps(dict(data), ensure_ascii=False)}
+        if session is not None:
+            await self._upsert(session, key, values)
+            return
+        await self._write(key, **values)
+
+    def shares_database(self, session: AsyncSession) -> bool:
+        """True when `session` writes to this storage's database (set_record may join it)."""
+        bind = self.sessionmaker.kw.get("bind")
+        return bind is not None and session.bind is bind
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.sessionmaker() as session:
-            row = await session.get(ConversationState, self._key(key))
-            return row.state if row is not None else None
+        record = await self._read(key)
+        return record[0] if record is not None else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._write(key, data=json.dumps(dict(data), ensure_ascii=False))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.sessionmaker() as session:
-            row = await session.get(ConversationState, self._key(key))
-            if row is None:
-                return {}
-            loaded = json.loads(row.data or "{}")
-            return loaded if isinstance(loaded, dict) else {}
+        record = await self._read(key)
+        return record[1] if record is not None else {}
 
     async def close(self) -> None:
         return None

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,36 +34,34 @@ class ConversationStore(Protocol):
     async def set_data(self, data: Mapping[str, Any]) -> None: ...
 
 
+@runtime_checkable
 class RecordStorage(Protocol):
-    """A storage that reads and writes state and data together (storage.fsm_storage.SqlStorage):
-    one statement each way instead of two."""
+    """A storage that reads and writes state and data together, and can write inside a given
+    database transaction (storage.fsm_storage.SqlStorage)."""
 
     async def get_record(self, key: Any) -> tuple[str | None, dict[str, Any]]: ...
-    async def set_record(self, key: Any, state: str | None, data: Mapping[str, Any]) -> None: ...
+    async def set_record(
+        self,
+        key: Any,
+        state: str | None,
+        data: Mapping[str, Any],
+        session: AsyncSession | None = None,
+    ) -> None: ...
+    def shares_database(self, session: AsyncSession) -> bool: ...
+
+
+def _record_storage(conversation: ConversationStore) -> RecordStorage | None:
+    storage = getattr(conversation, "storage", None)
+    return storage if isinstance(storage, RecordStorage) else None
 
 
 async def load_conversation(conversation: ConversationStore) -> tuple[str | None, dict[str, Any]]:
     """State and data of a conversation: one read where the storage can (SqlStorage), else two
     (RedisStorage, or any other ConversationStore)."""
-    storage = getattr(conversation, "storage", None)
-    if hasattr(storage, "get_record"):
-        records: RecordStorage = storage  # type: ignore[assignment]
-        return await records.get_record(getattr(conversation, "key", None))
+    storage = _record_storage(conversation)
+    if storage is not None:
+        return await storage.get_record(getattr(conversation, "key", None))
     return await conversation.get_state(), await conversation.get_data()
-
-
-async def save_conversation(
-    conversation: ConversationStore, state: str | None, data: Mapping[str, Any]
-) -> None:
-    """Writes data, then state: in one statement where the storage can, else data first (so a
-    state never points at data that is not there yet)."""
-    storage = getattr(conversation, "storage", None)
-    if hasattr(storage, "set_record"):
-        records: RecordStorage = storage  # type: ignore[assignment]
-        await records.set_record(getattr(conversation, "key", None), state, data)
-        return
-    await conversation.set_data(data)
-    await conversation.set_state(state)
 
 
 @dataclass(frozen=True)
@@ -240,13 +238,10 @@ class DialogRunner:
             hook = self.hooks.on_finished.get(info.purpose)
             if hook is not None:
                 await hook(self.session, person, info, turn, self.clock.now())
-        # Answers are committed before the conversation moves on: a crash in between means the
-        # question is asked again (an answer stored twice), never an answer lost.
-        await self.session.commit()
         data = dict(loaded) if loaded is not None else await conversation.get_data()
         if turn.finished:
             data.pop("dialog", None)
-            await save_conversation(conversation, None, data)
+            await self._commit_and_move(conversation, None, data)
             return
         data["dialog"] = {
             "token": info.token,
@@ -259,7 +254,25 @@ class DialogRunner:
             "variables": dict(variables),
             "subgoals": list(subgoals) if subgoals is not None else None,
         }
-        await save_conversation(conversation, DIALOG_STATE, data)
+        await self._commit_and_move(conversation, DIALOG_STATE, data)
+
+    async def _commit_and_move(
+        self, conversation: ConversationStore, state: str | None, data: Mapping[str, Any]
+    ) -> None:
+        """Commits the turn's answers and moves the conversation on. With the conversation in
+        this database (SqlStorage) both go in one commit. Otherwise (Redis) answers are
+        committed first: a crash in between means the question is asked again (an answer
+        stored twice), never an answer lost; and data is written before the state."""
+        storage = _record_storage(conversation)
+        if storage is not None and storage.shares_database(self.session):
+            await storage.set_record(
+                getattr(conversation, "key", None), state, data, session=self.session
+            )
+            await self.session.commit()
+            return
+        await self.session.commit()
+        await conversation.set_data(data)
+        await conversation.set_state(state)
 
 
 def _info(run: Mapping[str, Any]) -> RunInfo:
