@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -16,6 +15,7 @@ from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService, HeadsUp
 from bot.telegram import attendance_texts as texts
 from bot.telegram.attendance_keyboards import HeadsUpTap
+from bot.telegram.callbacks import unpack_day
 from storage.models import Person
 
 
@@ -42,14 +42,9 @@ async def on_heads_up(
     if person is not None and activity is not None and activity.youth_id != person.id:
         await access.refuse(person, "heads_up", activity.id)  # only the youth gives a heads-up
         activity = None
-    day = _day(callback_data.day)
+    day = unpack_day(callback_data.day)
     known = callback_data.what in {item.value for item in HeadsUp}
-    if (
-        person is None
-        or activity is None
-        or not known
-        or day is None
-    ):
+    if person is None or activity is None or not known or day is None:
         await call.answer(_("That button has expired."))
         return
     what = HeadsUp(callback_data.what)
@@ -59,13 +54,6 @@ async def on_heads_up(
         await call.message.answer(
             texts.heads_up_text(what is HeadsUp.LATE, result.recorded, result.mentor_told)
         )
-
-
-def _day(packed: str) -> date | None:
-    try:
-        return datetime.strptime(packed, "%Y%m%d").date()  # noqa: DTZ007 - a date only
-    except ValueError:
-        return None
 
 
 def create_router() -> Router:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -13,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.dialogs import send_turn
 from bot.runtime import Runtime
 from bot.services.checkins import CheckinService, local_today
+from bot.telegram.callbacks import unpack_day
 from bot.telegram.checkin_keyboards import CheckinControl
 from storage.models import Person
 
@@ -39,7 +38,7 @@ async def on_checkin_control(
     person: Person | None,
     checkins: CheckinService,
 ) -> None:
-    day = _day(callback_data.day)
+    day = unpack_day(callback_data.day)
     if person is None or not person.is_youth or day is None:
         await call.answer(_("That button has expired."))
         return
@@ -59,13 +58,6 @@ async def on_checkin_control(
         await call.message.answer(
             _("Sure — I'll ask again in {minutes} minutes.").format(minutes=minutes)
         )
-
-
-def _day(packed: str) -> date | None:
-    try:
-        return datetime.strptime(packed, "%Y%m%d").date()  # noqa: DTZ007 - a date only
-    except ValueError:
-        return None
 
 
 def create_router() -> Router:

@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.plan_form import Draft, Step, end_choices
 from bot.telegram.attendance_texts import kind_label, weekday_name
+from bot.telegram.callbacks import pack_day
 from storage.models.attendance import Activity, ActivityKind
 
 START_CHOICES = ("07:00", "08:00", "09:00", "10:00", "12:00", "14:00")
@@ -40,7 +41,7 @@ class HeadsUpTap(CallbackData, prefix="ah"):
 def heads_up_row(
     activity: Activity, day: date, with_title: bool = False
 ) -> list[InlineKeyboardButton]:
-    packed = day.strftime("%Y%m%d")
+    packed = pack_day(day)
     suffix = f" · {activity.title[:20]}" if with_title else ""
     return [
         InlineKeyboardButton(

@@ -8,6 +8,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 
+from bot.telegram.callbacks import pack_day
+
 
 class CheckinControl(CallbackData, prefix="ck"):
     # "l30", "l60" (later) or "skip"; day as YYYYMMDD
@@ -16,7 +18,7 @@ class CheckinControl(CallbackData, prefix="ck"):
 
 
 def control_rows(day: date) -> list[list[InlineKeyboardButton]]:
-    packed = day.strftime("%Y%m%d")
+    packed = pack_day(day)
     return [
         [
             InlineKeyboardButton(
