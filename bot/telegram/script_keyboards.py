@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 
-class DraftDecision(CallbackData, prefix="sp"):
+class DraftDecision(CallbackData, prefix="sd"):
     # "p" publish, "c" cancel; token names the exact upload
     action: str
     token: str

@@ -50,3 +50,4 @@ def test_catalogs_compile(tmp_path: Path) -> None:
         old.unlink()
     compiled = compile_catalogs(tmp_path / "locales")
     assert {p.parent.parent.name for p in compiled} == {"da", "en"}
+
