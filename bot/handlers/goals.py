@@ -23,11 +23,12 @@ def _locale(runtime: Runtime) -> str:
     return runtime.i18n.current_locale
 
 
-async def _only_youth(event: Message | CallbackQuery, person: Person | None) -> bool:
+async def _youth(event: Message | CallbackQuery, person: Person | None) -> Person | None:
+    """The person when they are a youth; anyone else is told goals are for young people."""
     if person is not None and person.is_youth:
-        return True
+        return person
     await event.answer(_("Goals and successes are for young people in the programme."))
-    return False
+    return None
 
 
 async def show_board(bot: Bot, person: Person, motivation: Motivation, runtime: Runtime) -> None:
@@ -41,17 +42,16 @@ async def show_board(bot: Bot, person: Person, motivation: Motivation, runtime: 
 async def on_goals(
     message: Message, bot: Bot, person: Person | None, motivation: Motivation, runtime: Runtime
 ) -> None:
-    if await _only_youth(message, person):
-        assert person is not None
-        await show_board(bot, person, motivation, runtime)
+    if (youth := await _youth(message, person)) is not None:
+        await show_board(bot, youth, motivation, runtime)
 
 
 async def on_successes(
     message: Message, person: Person | None, motivation: Motivation, runtime: Runtime
 ) -> None:
-    if not await _only_youth(message, person):
+    person = await _youth(message, person)
+    if person is None:
         return
-    assert person is not None
     items = await motivation.successes.for_youth(person, motivation.goals.today(person))
     text = views.successes_text(items, runtime.catalogue, _locale(runtime))
     await message.answer(text, reply_markup=kb.successes_keyboard())
@@ -65,11 +65,10 @@ async def on_rating(
     motivation: Motivation,
     runtime: Runtime,
 ) -> None:
-    if await _only_youth(message, person):
-        assert person is not None
-        today = motivation.goals.today(person)
-        run = await motivation.flows.begin_self_rating(person, state, today)
-        await send_turn(bot, person.telegram_id, run, runtime)
+    if (youth := await _youth(message, person)) is not None:
+        today = motivation.goals.today(youth)
+        run = await motivation.flows.begin_self_rating(youth, state, today)
+        await send_turn(bot, youth.telegram_id, run, runtime)
 
 
 async def on_progress(
@@ -79,9 +78,9 @@ async def on_progress(
         youths = await motivation.ratings.youths_for(person)
         await message.answer(_("Whose progress?"), reply_markup=kb.youths_keyboard("prog", youths))
         return
-    if not await _only_youth(message, person):
+    person = await _youth(message, person)
+    if person is None:
         return
-    assert person is not None
     active = await motivation.active.of(person.id)
     progress = await motivation.progression.progression(
         person.id, active, motivation.goals.today(person)
@@ -94,9 +93,9 @@ async def on_progress(
 async def on_step(
     call: CallbackQuery, callback_data: GoalAct, person: Person | None, motivation: Motivation
 ) -> None:
-    if not await _only_youth(call, person):
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
     step = await motivation.goals.step(person, callback_data.id)
     await call.answer()
     if step is None or step.status != "open" or not isinstance(call.message, Message):
@@ -106,37 +105,27 @@ async def on_step(
     )
 
 
-async def on_step_done(
+async def on_step_close(
     call: CallbackQuery,
     callback_data: GoalAct,
     person: Person | None,
     motivation: Motivation,
     runtime: Runtime,
 ) -> None:
-    if not await _only_youth(call, person):
+    """Ticks a step off ("done") or lets it go ("drop"), then suggests a next step."""
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
-    result = await motivation.goals.complete_step(person, callback_data.id)
+    done = callback_data.action == "done"
+    close = motivation.goals.complete_step if done else motivation.goals.drop_step
+    result = await close(person, callback_data.id)
     await _closed_reply(call, result is not None)
     if result is not None and isinstance(call.message, Message):
-        text = views.step_done_text(result.step.text, result.suggestion, _locale(runtime))
-        await call.message.answer(text, reply_markup=kb.next_step_keyboard(result.goal.id))
-
-
-async def on_step_drop(
-    call: CallbackQuery,
-    callback_data: GoalAct,
-    person: Person | None,
-    motivation: Motivation,
-    runtime: Runtime,
-) -> None:
-    if not await _only_youth(call, person):
-        return
-    assert person is not None
-    result = await motivation.goals.drop_step(person, callback_data.id)
-    await _closed_reply(call, result is not None)
-    if result is not None and isinstance(call.message, Message):
-        text = views.step_dropped_text(result.suggestion, _locale(runtime))
+        text = (
+            views.step_done_text(result.step.text, result.suggestion, _locale(runtime))
+            if done
+            else views.step_dropped_text(result.suggestion, _locale(runtime))
+        )
         await call.message.answer(text, reply_markup=kb.next_step_keyboard(result.goal.id))
 
 
@@ -149,9 +138,9 @@ async def on_step_move(call: CallbackQuery, callback_data: GoalAct) -> None:
 async def on_step_moved(
     call: CallbackQuery, callback_data: GoalAct, person: Person | None, motivation: Motivation
 ) -> None:
-    if not await _only_youth(call, person):
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
     step = await motivation.goals.move_step(person, callback_data.id, callback_data.arg)
     await _closed_reply(call, step is not None)
     if step is not None and isinstance(call.message, Message):
@@ -174,9 +163,9 @@ async def _closed_reply(call: CallbackQuery, ok: bool) -> None:
 async def on_goal(
     call: CallbackQuery, callback_data: GoalAct, person: Person | None, motivation: Motivation
 ) -> None:
-    if not await _only_youth(call, person):
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
     goal = await motivation.goals.goal(person, callback_data.id)
     await call.answer()
     if goal is not None and goal.status == "active" and isinstance(call.message, Message):
@@ -188,9 +177,9 @@ async def on_goal(
 async def on_goal_close(
     call: CallbackQuery, callback_data: GoalAct, person: Person | None, motivation: Motivation
 ) -> None:
-    if not await _only_youth(call, person):
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
     reached = callback_data.action == "reach"
     goal = await motivation.goals.close_goal(person, callback_data.id, reached)
     await _closed_reply(call, goal is not None)
@@ -212,9 +201,9 @@ async def on_begin(
     runtime: Runtime,
 ) -> None:
     """New goal, next step, or a success in own words: each is a staff script."""
-    if not await _only_youth(call, person):
+    person = await _youth(call, person)
+    if person is None:
         return
-    assert person is not None
     flows = motivation.flows
     run: RunTurn | None
     if callback_data.action == "new":
@@ -235,8 +224,7 @@ def create_router() -> Router:
     router.message.register(on_rating, Command("rating"))
     router.message.register(on_progress, Command("progress"))
     router.callback_query.register(on_step, GoalAct.filter(F.action == "step"))
-    router.callback_query.register(on_step_done, GoalAct.filter(F.action == "done"))
-    router.callback_query.register(on_step_drop, GoalAct.filter(F.action == "drop"))
+    router.callback_query.register(on_step_close, GoalAct.filter(F.action.in_({"done", "drop"})))
     router.callback_query.register(on_step_move, GoalAct.filter(F.action == "move"))
     router.callback_query.register(on_step_moved, GoalAct.filter(F.action == "mv"))
     router.callback_query.register(on_goal, GoalAct.filter(F.action == "goal"))

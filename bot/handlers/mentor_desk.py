@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.desk_taps import tapped_message, unless_refused
 from bot.runtime import Runtime
 from bot.services.mentor_desk import MentorDesk
 from bot.services.weekly_summary import ReportAccessDenied
@@ -56,13 +57,13 @@ async def on_youth_action(
     mentor_desk: MentorDesk,
     runtime: Runtime,
 ) -> None:
-    await call.answer()
-    if person is None or not isinstance(call.message, Message):
+    message = await tapped_message(call, person)
+    if message is None or person is None:
         return
     try:
-        await _youth_action(call.message, callback_data, state, person, mentor_desk, runtime)
+        await _youth_action(message, callback_data, state, person, mentor_desk, runtime)
     except ReportAccessDenied:
-        await call.message.answer(_("That young person is not on your list."))
+        await message.answer(_("That young person is not on your list."))
 
 
 async def _youth_action(
@@ -143,16 +144,15 @@ async def on_pause(
     i18n: I18n,
     runtime: Runtime,
 ) -> None:
-    await call.answer()
-    if person is None or not isinstance(call.message, Message):
+    message = await tapped_message(call, person)
+    if message is None or person is None:
         return
-    try:
-        outcome = await mentor_desk.pause(person, callback_data.youth_id, callback_data.weeks)
-    except ReportAccessDenied:
-        await call.message.answer(_("That young person is not on your list."))
+    work = mentor_desk.pause(person, callback_data.youth_id, callback_data.weeks)
+    outcome = await unless_refused(message, work, _("That young person is not on your list."))
+    if outcome is None:
         return
-    await call.message.edit_reply_markup(reply_markup=None)
-    await call.message.answer(
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(
         _("Done. {name} has been told kindly.").format(name=html.escape(outcome.youth.first_name))
     )
     with i18n.use_locale(outcome.youth.locale or runtime.settings.default_locale):
@@ -168,18 +168,15 @@ async def on_handover(
     i18n: I18n,
     runtime: Runtime,
 ) -> None:
-    await call.answer()
-    if person is None or not isinstance(call.message, Message):
+    message = await tapped_message(call, person)
+    if message is None or person is None:
         return
-    try:
-        handover = await mentor_desk.hand_over(
-            person, callback_data.youth_id, callback_data.mentor_id
-        )
-    except ReportAccessDenied:
-        await call.message.answer(_("That hand-over is not possible."))
+    work = mentor_desk.hand_over(person, callback_data.youth_id, callback_data.mentor_id)
+    handover = await unless_refused(message, work, _("That hand-over is not possible."))
+    if handover is None:
         return
-    await call.message.edit_reply_markup(reply_markup=None)
-    await call.message.answer(
+    await message.edit_reply_markup(reply_markup=None)
+    await message.answer(
         _("Done. {name} now has {mentor} as contact person.").format(
             name=html.escape(handover.youth.first_name),
             mentor=html.escape(handover.new_mentor.first_name),

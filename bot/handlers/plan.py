@@ -120,6 +120,21 @@ async def on_list(
     await _reply(call, *shown)
 
 
+async def _tapped_activity(
+    call: CallbackQuery,
+    callback_data: PlanTap,
+    person: Person | None,
+    attendance: AttendanceService,
+) -> tuple[Person, Activity] | None:
+    """The tapped activity and the tapper, when the activity is live and the tapper may manage
+    it (AttendanceService.activity audits the look); otherwise says the button has expired."""
+    activity = await attendance.activity(person, callback_data.activity) if person else None
+    if person is None or activity is None:
+        await call.answer(_("That button has expired."))
+        return None
+    return person, activity
+
+
 async def _card(
     person: Person, activity: Activity, attendance: AttendanceService
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -137,10 +152,10 @@ async def on_open(
     person: Person | None,
     attendance: AttendanceService,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     await _reply(call, *await _card(person, activity, attendance))
 
 
@@ -166,8 +181,11 @@ async def on_edit(
     attendance: AttendanceService,
     runtime: Runtime,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None or callback_data.value not in set(Edit):
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
+        return
+    person, activity = tapped
+    if callback_data.value not in set(Edit):
         await call.answer(_("That button has expired."))
         return
     await _start_form(
@@ -322,10 +340,10 @@ async def on_delete(
     person: Person | None,
     attendance: AttendanceService,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     await _reply(
         call,
         _("Delete “{title}” from the plan?").format(title=html.escape(activity.title)),
@@ -342,10 +360,10 @@ async def on_delete_yes(
     runtime: Runtime,
     i18n: I18n,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     await attendance.delete_activity(activity)
     shown = await _plan(person, activity.youth_id, attendance)
     await _reply(
@@ -363,10 +381,10 @@ async def on_travel_menu(
     person: Person | None,
     attendance: AttendanceService,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     await _reply(
         call,
         _(
@@ -383,10 +401,10 @@ async def on_travel(
     person: Person | None,
     attendance: AttendanceService,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     value = callback_data.value
     minutes = int(value) if value.isdigit() and int(value) <= 180 else None
     await attendance.set_travel(activity, minutes)
@@ -399,10 +417,10 @@ async def on_notify(
     person: Person | None,
     attendance: AttendanceService,
 ) -> None:
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None:
-        await call.answer(_("That button has expired."))
+    tapped = await _tapped_activity(call, callback_data, person, attendance)
+    if tapped is None:
         return
+    person, activity = tapped
     await attendance.cycle_notify(activity)
     await _reply(call, *await _card(person, activity, attendance))
 

@@ -13,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.desk_taps import tapped_message, unless_refused
 from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.alert_desk import AckResult, AlertDesk
@@ -49,13 +50,12 @@ async def on_summary_open(
     summaries: SummaryService,
     runtime: Runtime,
 ) -> None:
-    await call.answer()
-    if person is None or not isinstance(call.message, Message):
+    message = await tapped_message(call, person)
+    if message is None or person is None:
         return
-    try:
-        stored = await summaries.stored_summary(person, callback_data.youth_id, callback_data.week)
-    except ReportAccessDenied:
-        await call.message.answer(_("That summary is not available to you."))
+    work = summaries.stored_summary(person, callback_data.youth_id, callback_data.week)
+    stored = await unless_refused(message, work, _("That summary is not available to you."))
+    if stored is None:
         return
     youth = await summaries.readable_youth(person, callback_data.youth_id, "chart")
     series = await summaries.series(youth, stored.sent_at.date() - timedelta(days=1))
@@ -63,13 +63,13 @@ async def on_summary_open(
     png = render_png(
         series, chart_labels(youth.first_name, runtime.catalogue, runtime.i18n.current_locale)
     )
-    await call.message.answer_photo(
+    await message.answer_photo(
         BufferedInputFile(png, "fremad.png"), caption=f"<b>{html.escape(youth.first_name)}</b>"
     )
     parts = split_message(stored.text)
     for part in parts[:-1]:
-        await call.message.answer(part)
-    await call.message.answer(parts[-1], reply_markup=summary_keyboard(youth.id))
+        await message.answer(part)
+    await message.answer(parts[-1], reply_markup=summary_keyboard(youth.id))
 
 
 async def on_summary_day(message: Message, person: Person | None, mentor_desk: MentorDesk) -> None:
