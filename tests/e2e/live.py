@@ -101,3 +101,22 @@ async def live_bot(
             yield bot
         finally:
             await bot.stop()
+
+
+def checkin_time_away_from_now() -> str:
+    """The onboarding time button furthest from the current Copenhagen time, so a test that
+    ticks the scheduler 'now' never also meets the youth's own check-in."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.telegram.keyboards import CHECKIN_TIME_CHOICES
+
+    now = datetime.now(ZoneInfo("Europe/Copenhagen"))
+    minutes_now = now.hour * 60 + now.minute
+
+    def distance(label: str) -> int:
+        hour, minute = (int(part) for part in label.split(":"))
+        gap = abs(hour * 60 + minute - minutes_now)
+        return min(gap, 24 * 60 - gap)
+
+    return max(CHECKIN_TIME_CHOICES, key=distance)

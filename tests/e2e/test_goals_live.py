@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.e2e.live import LiveBot, live_bot
+from tests.e2e.live import LiveBot, checkin_time_away_from_now, live_bot
 from tests.e2e.test_checkin_live import _tick
 from tests.e2e.test_onboarding_live import cli_invite, say, tap
 
@@ -33,7 +33,7 @@ async def test_goal_step_ticked_off_then_celebrated_over_http(
         await ada.wait_for_messages()
         await tap(ada, "Dansk")
         await tap(ada, "Ja, det er fint")
-        await tap(ada, "09:00")
+        await tap(ada, checkin_time_away_from_now())
 
         assert "Du har ingen mål endnu" in await say(ada, "/goals")
         await tap(ada, "➕ Nyt mål", replies=2)
