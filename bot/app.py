@@ -26,6 +26,7 @@ from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
 from bot.middlewares.crisis_screen import CrisisScreenMiddleware
 from bot.middlewares.database import DbSessionMiddleware
+from bot.middlewares.fsm_context import OneReadFSMContextMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
 from bot.middlewares.update_dedup import UpdateDedupMiddleware
 from bot.ops.concurrency import UpdateConcurrencyMiddleware
@@ -65,16 +66,20 @@ def create_dispatcher(
     events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
     """The production dispatcher; tests feed updates into exactly this."""
+    # One update at a time per chat: a fast double tap is handled twice in order, not at once.
+    isolation = events_isolation or SimpleEventIsolation()
     dp = Dispatcher(
         storage=storage,
-        # One update at a time per chat: a fast double tap is handled twice in order, not at once.
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        events_isolation=isolation,
+        disable_fsm=True,  # replaced below by the same middleware reading once per update
         settings=runtime.settings,
         clock=runtime.clock,
         sessionmaker=sessionmaker,
         i18n=runtime.i18n,
         runtime=runtime,
     )
+    dp.fsm = OneReadFSMContextMiddleware(storage=storage, events_isolation=isolation)
+    dp.update.outer_middleware(dp.fsm)
     # Fewer updates at once than the database pool can serve (bot/ops/concurrency.py).
     dp.update.outer_middleware(UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates))
     # A redelivered update (same update_id) is ignored before anything else runs.

@@ -6,7 +6,9 @@ With REDIS_URL set the app uses aiogram's RedisStorage instead; both hold the sa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import ConversationState
+
+# Conversation rows read during the current update: key → (state, data JSON), or None if absent.
+_update_reads: ContextVar[dict[str, tuple[str | None, str | None] | None] | None] = ContextVar(
+    "fremad_conversation_reads", default=None
+)
+
+
+@contextmanager
+def one_read_per_update() -> Iterator[None]:
+    """Inside this scope (one update) a conversation row is read from the database once: aiogram
+    reads the state before any handler runs, and the handler then reads state and data again.
+    A write through this storage forgets the row, so a read after it goes to the database."""
+    token = _update_reads.set({})
+    try:
+        yield
+    finally:
+        _update_reads.reset(token)
 
 
 def _dialect_insert(session: AsyncSession) -> Any:
@@ -48,6 +67,9 @@ class SqlStorage(BaseStorage):
         removed if the conversation is now empty (minimum data kept). The upsert is atomic on
         SQLite and PostgreSQL, so two processes writing the same key both land. Never commits."""
         row_key = self._key(key)
+        reads = _update_reads.get()
+        if reads is not None:
+            reads.pop(row_key, None)
         table = ConversationState.__table__
         insert = _dialect_insert(session)(table).values(
             key=row_key,
@@ -73,18 +95,27 @@ class SqlStorage(BaseStorage):
         )
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]] | None:
-        async with self.sessionmaker() as session:
-            row = (
-                await session.execute(
-                    select(ConversationState.state, ConversationState.data).where(
-                        ConversationState.key == self._key(key)
+        row_key = self._key(key)
+        reads = _update_reads.get()
+        if reads is not None and row_key in reads:
+            record = reads[row_key]
+        else:
+            async with self.sessionmaker() as session:
+                row = (
+                    await session.execute(
+                        select(ConversationState.state, ConversationState.data).where(
+                            ConversationState.key == row_key
+                        )
                     )
-                )
-            ).first()
-        if row is None:
+                ).first()
+            record = None if row is None else (row.state, row.data)
+            if reads is not None:
+                reads[row_key] = record
+        if record is None:
             return None
-        loaded = json.loads(row.data or "{}")
-        return row.state, loaded if isinstance(loaded, dict) else {}
+        # Parsed on every read: callers change the dict they get.
+        loaded = json.loads(record[1] or "{}")
+        return record[0], loaded if isinstance(loaded, dict) else {}
 
     async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         """State and data in one read (the dialog runner needs both)."""
