@@ -9,7 +9,7 @@ import signal
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import build_app, publish_menu_safely
+from bot.app import App, build_app, publish_menu_safely
 from bot.config import ConfigError, Settings
 from bot.ops.http import add_ops_routes, probe_for
 
@@ -28,6 +28,22 @@ def webhook_secret(settings: Settings) -> str:
     return secret
 
 
+def create_web_app(app: App, secret: str) -> web.Application:
+    """The webhook endpoint plus /healthz and /metrics (keep those internal: docs/DEPLOY.md)."""
+    web_app = web.Application()
+    # Not in the background: Telegram gets 200 only after the update was handled and stored,
+    # so a crash mid-update means Telegram delivers it again instead of losing it; an update
+    # another instance is still handling gets 500 (bot/middlewares/update_dedup.py). It also
+    # keeps each chat in order: Telegram sends a chat's next update only after the previous
+    # one was answered, whichever instance answered it.
+    SimpleRequestHandler(
+        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+    ).register(web_app, path=WEBHOOK_PATH)
+    setup_application(web_app, app.dp, bot=app.bot)
+    add_ops_routes(web_app, probe_for(app))
+    return web_app
+
+
 async def run_webhook(settings: Settings) -> None:
     secret = webhook_secret(settings)
     if not settings.webhook_url:
@@ -38,18 +54,7 @@ async def run_webhook(settings: Settings) -> None:
     app = await build_app(settings)
     runner: web.AppRunner | None = None
     try:
-        web_app = web.Application()
-        # Not in the background: Telegram gets 200 only after the update was handled and
-        # stored, so a crash mid-update means Telegram delivers it again instead of losing it.
-        # It also keeps each chat in order: Telegram sends a chat's next update only after
-        # the previous one was answered, whichever instance answered it.
-        SimpleRequestHandler(
-            dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
-        ).register(web_app, path=WEBHOOK_PATH)
-        setup_application(web_app, app.dp, bot=app.bot)
-        # /healthz and /metrics on the same server (keep them internal: docs/DEPLOY.md).
-        add_ops_routes(web_app, probe_for(app))
-        runner = web.AppRunner(web_app, access_log=None)
+        runner = web.AppRunner(create_web_app(app, secret), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await publish_menu_safely(app)

@@ -5,6 +5,11 @@ before a crash (polling). Two layers: a bounded set of recent ids in this proces
 a claim row per update id in the database, shared by every instance. A claim is released when
 its handler raises (so a retry may run), and a claim that never finished (its process died) may
 be taken over after `lease`.
+
+A redelivery that arrives while another instance (or this one) is still handling the update is
+refused with UpdateStillInProgress: the webhook answers 500 and Telegram delivers it again later.
+Then it is either finished (ignored) or, if that instance died, past its lease (handled here).
+Answering 200 instead would lose the update whenever the instance holding it dies.
 """
 
 from __future__ import annotations
@@ -26,6 +31,13 @@ from storage.repositories.safety import ProcessedUpdatesRepository
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateStillInProgress(Exception):
+    """The update is being handled elsewhere right now: ask Telegram to deliver it again."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} is still being handled")
 
 
 def update_fingerprint(update: Update) -> str:
@@ -68,7 +80,11 @@ class UpdateDedupMiddleware(BaseMiddleware):
         async with self.sessionmaker() as session:
             repo = ProcessedUpdatesRepository(session)
             claimed = await repo.claim(key[0], key[1], fingerprint, now, now - self.lease)
+            in_progress = not claimed and await repo.unfinished(*key)
             await session.commit()
+        if in_progress:
+            log.info("update %s refused for now: still being handled", event.update_id)
+            raise UpdateStillInProgress(event.update_id)
         if not claimed:
             self._remember(key, fingerprint)
             log.info("update %s ignored: already handled", event.update_id)

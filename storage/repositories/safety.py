@@ -132,6 +132,17 @@ class ProcessedUpdatesRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
+    async def unfinished(self, bot_id: int, update_id: int) -> bool:
+        """True while somebody holds the claim and has not finished the update."""
+        result = await self.session.execute(
+            select(ProcessedUpdate.update_id).where(
+                ProcessedUpdate.bot_id == bot_id,
+                ProcessedUpdate.update_id == update_id,
+                ProcessedUpdate.done_at.is_(None),
+            )
+        )
+        return result.first() is not None
+
     async def finish(self, bot_id: int, update_id: int, now: datetime) -> None:
         await self.session.execute(
             update(ProcessedUpdate)
