@@ -31,6 +31,7 @@ from bot.dialogs.lint import YAML_SUFFIXES
 from bot.handlers.dialogs import send_turn
 from bot.services.checkins import local_today
 from bot.services.dialog_runner import RunTurn
+from bot.services.motivation import motivation_services
 from bot.services.onboarding import OnboardingService
 from bot.simulate import YOUTH_ID, Simulator, simulator_settings, start_simulator
 from storage.models import Person, Role, ScriptVersion
@@ -164,7 +165,8 @@ async def begin_script(
     async with app.sessionmaker() as session:
         person = await PeopleRepository(session).by_telegram_id(telegram_id)
         assert person is not None, telegram_id
-        run = await dialog_runner(session, app.runtime).begin(
+        runner = dialog_runner(session, app.runtime)
+        run = await runner.begin(
             person,
             conversation(app, telegram_id),
             script_id,
@@ -173,8 +175,9 @@ async def begin_script(
             variables=variables,
         )
         locale = person.locale or app.settings.default_locale
-    with app.i18n.context(), app.i18n.use_locale(locale):
-        await send_turn(app.bot, telegram_id, run, app.runtime)
+        with app.i18n.context(), app.i18n.use_locale(locale):
+            motivation = motivation_services(session, app.runtime, runner)
+            await send_turn(app.bot, person, run, app.runtime, motivation)
     return run
 
 

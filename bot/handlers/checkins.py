@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.dialogs import send_turn
 from bot.runtime import Runtime
 from bot.services.checkins import CheckinService, local_today
+from bot.services.motivation import Motivation
 from bot.telegram.callbacks import unpack_day
 from bot.telegram.checkin_keyboards import CheckinControl
 from storage.models import Person
@@ -22,13 +23,14 @@ async def on_checkin_command(
     state: FSMContext,
     person: Person | None,
     checkins: CheckinService,
+    motivation: Motivation,
     runtime: Runtime,
 ) -> None:
     if person is None or not person.is_youth:
         await message.answer(_("The check-in is for young people in the programme."))
         return
     run = await checkins.begin(person, state, local_today(person, runtime.clock.now()))
-    await send_turn(bot, person.telegram_id, run, runtime)
+    await send_turn(bot, person, run, runtime, motivation)
 
 
 async def on_checkin_control(

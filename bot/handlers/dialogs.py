@@ -8,24 +8,32 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.motivation_screens import show_board, show_successes
 from bot.runtime import Runtime
 from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
+from bot.services.motivation import Motivation
 from bot.telegram.dialog_render import DialogAnswer, turn_messages
 from storage.models import Person
 
 
-async def send_turn(bot: Bot, chat_id: int, run: RunTurn, runtime: Runtime) -> None:
-    """Sends a turn's messages in order, then what its actions ask for (e.g. the help lines)."""
+async def send_turn(
+    bot: Bot, person: Person, run: RunTurn, runtime: Runtime, motivation: Motivation
+) -> None:
+    """Sends a turn's messages in order, then what its actions ask for: the help lines, the
+    goal board or the list of successes."""
+    chat_id = person.telegram_id
     for method in turn_messages(chat_id, run):
         await bot(method)
-    if "show_sos" in run.turn.actions:
+    actions = run.turn.actions
+    if "show_sos" in actions:
         await bot.send_message(
-            chat_id, runtime.crisis_lines.render(_locale(runtime), runtime.clock.now(), _)
+            chat_id,
+            runtime.crisis_lines.render(runtime.i18n.current_locale, runtime.clock.now(), _),
         )
-
-
-def _locale(runtime: Runtime) -> str:
-    return runtime.i18n.current_locale
+    if "show_goals" in actions:
+        await show_board(bot, person, motivation, runtime)
+    if "show_successes" in actions:
+        await show_successes(bot, person, motivation, runtime)
 
 
 async def on_dialog_button(
@@ -35,6 +43,7 @@ async def on_dialog_button(
     state: FSMContext,
     person: Person | None,
     dialogs: DialogRunner,
+    motivation: Motivation,
     runtime: Runtime,
 ) -> None:
     if person is None:
@@ -49,7 +58,7 @@ async def on_dialog_button(
     await call.answer()
     if isinstance(call.message, Message) and result.turn.error is None:
         await call.message.edit_reply_markup(reply_markup=None)
-    await send_turn(bot, person.telegram_id, result, runtime)
+    await send_turn(bot, person, result, runtime, motivation)
 
 
 async def on_dialog_text(
@@ -58,13 +67,14 @@ async def on_dialog_text(
     state: FSMContext,
     person: Person | None,
     dialogs: DialogRunner,
+    motivation: Motivation,
     runtime: Runtime,
 ) -> None:
     if person is None:
         return
     result = await dialogs.reply(person, state, message.text or "")
     if isinstance(result, RunTurn):
-        await send_turn(bot, person.telegram_id, result, runtime)
+        await send_turn(bot, person, result, runtime, motivation)
     elif isinstance(result, Stale) or result is None:
         await message.answer(_("I didn't quite catch that. /help shows what I can do."))
 

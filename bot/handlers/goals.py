@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.dialogs import send_turn
+from bot.handlers.motivation_screens import show_board, show_successes
 from bot.runtime import Runtime
 from bot.services.dialog_runner import RunTurn
 from bot.services.motivation import Motivation
@@ -31,14 +32,6 @@ async def _youth(event: Message | CallbackQuery, person: Person | None) -> Perso
     return None
 
 
-async def show_board(bot: Bot, person: Person, motivation: Motivation, runtime: Runtime) -> None:
-    boards = await motivation.goals.boards(person)
-    text = views.board_text(
-        boards, runtime.catalogue, _locale(runtime), motivation.goals.today(person)
-    )
-    await bot.send_message(person.telegram_id, text, reply_markup=kb.board_keyboard(boards))
-
-
 async def on_goals(
     message: Message, bot: Bot, person: Person | None, motivation: Motivation, runtime: Runtime
 ) -> None:
@@ -47,14 +40,10 @@ async def on_goals(
 
 
 async def on_successes(
-    message: Message, person: Person | None, motivation: Motivation, runtime: Runtime
+    message: Message, bot: Bot, person: Person | None, motivation: Motivation, runtime: Runtime
 ) -> None:
-    person = await _youth(message, person)
-    if person is None:
-        return
-    items = await motivation.successes.for_youth(person, motivation.goals.today(person))
-    text = views.successes_text(items, runtime.catalogue, _locale(runtime))
-    await message.answer(text, reply_markup=kb.successes_keyboard())
+    if (youth := await _youth(message, person)) is not None:
+        await show_successes(bot, youth, motivation, runtime)
 
 
 async def on_rating(
@@ -68,7 +57,7 @@ async def on_rating(
     if (youth := await _youth(message, person)) is not None:
         today = motivation.goals.today(youth)
         run = await motivation.flows.begin_self_rating(youth, state, today)
-        await send_turn(bot, youth.telegram_id, run, runtime)
+        await send_turn(bot, youth, run, runtime, motivation)
 
 
 async def on_progress(
@@ -214,7 +203,7 @@ async def on_begin(
         run = await flows.begin_next_step(person, state, callback_data.id)
     await call.answer()
     if run is not None:
-        await send_turn(bot, person.telegram_id, run, runtime)
+        await send_turn(bot, person, run, runtime, motivation)
 
 
 def create_router() -> Router:

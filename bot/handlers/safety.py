@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.dialogs import send_turn
 from bot.runtime import Runtime
 from bot.services.crisis_response import CrisisService
+from bot.services.motivation import Motivation
 from bot.services.safety_plan import SafetyPlanService
 from bot.telegram import crisis_messages as texts
 from bot.telegram.safety_keyboards import (
@@ -92,6 +93,7 @@ async def on_safety_plan(
     state: FSMContext,
     person: Person | None,
     safety_plans: SafetyPlanService,
+    motivation: Motivation,
     runtime: Runtime,
 ) -> None:
     if isinstance(event, CallbackQuery):
@@ -105,7 +107,7 @@ async def on_safety_plan(
         )
         return
     run = await safety_plans.begin(person, state)
-    await send_turn(bot, person.telegram_id, run, runtime)
+    await send_turn(bot, person, run, runtime, motivation)
 
 
 async def on_edited_message(message: Message) -> None:

@@ -131,3 +131,27 @@ async def test_step_gets_a_new_date_and_goal_can_be_reached(harness: Harness) ->
     await ada.send_command("successes")
     assert "Look how far you have come" in ada.last_text
     assert "Goal reached: Feel better about me" in ada.last_text
+
+
+async def test_a_saved_goal_shows_the_board_the_script_asks_for(harness: Harness) -> None:
+    """goal_setting.yaml ends with `action: show_goals`: the board follows the thanks."""
+    ada = await _youth(harness, 303)
+    await _set_goal(ada, "Responsibility and showing up", "Get up on time", "Alarm at 7")
+    thanks, board = ada.messages[-2:]
+    assert "Saved!" in thanks.text
+    assert "Get up on time" in board.text and "Alarm at 7 — by 24/11" in board.text
+    assert "◻️ Alarm at 7" in ada.buttons(board)
+
+
+async def test_an_own_success_shows_the_list_the_script_asks_for(harness: Harness) -> None:
+    """own_success.yaml ends with `action: show_successes`: the list, with it, follows."""
+    ada = await _youth(harness, 304)
+    await ada.send_command("successes")
+    assert "still empty" in ada.last_text
+    await ada.click("⭐ Add a success")
+    await ada.send_text("I called the job centre myself")
+    await ada.click("No, just for me")
+    thanks, listing = ada.messages[-2:]
+    assert "Added to your list" in thanks.text
+    assert "Look how far you have come" in listing.text
+    assert "I called the job centre myself" in listing.text
