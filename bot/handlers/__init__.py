@@ -17,6 +17,7 @@ from bot.handlers import mentor_progress as mentor_progress
 from bot.handlers import onboarding as onboarding
 from bot.handlers import plan as plan
 from bot.handlers import privacy as privacy
+from bot.handlers import quiet_hours as quiet_hours
 from bot.handlers import reporting as reporting
 from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
@@ -41,6 +42,7 @@ def get_routers() -> list[Router]:
         scripts.create_router(),
         mentor_desk.create_router(),
         reporting.create_router(),
+        quiet_hours.create_router(),
         goals.create_router(),
         mentor_progress.create_router(),
         dialogs.create_router(),

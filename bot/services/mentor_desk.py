@@ -155,5 +155,16 @@ class MentorDesk:
         await self.session.commit()
         return settings
 
+    async def set_quiet_hours(self, mentor: Person, start: str, end: str) -> MentorSettings:
+        """Alerts other than crisis wait between `start` and `end` (equal times: no quiet
+        hours)."""
+        if len(start) != 5 or len(end) != 5:
+            raise ValueError("times HH:MM")
+        settings = await self.summary_settings(mentor)
+        settings.quiet_from, settings.quiet_until = start, end
+        settings.updated_at = self.clock.now()
+        await self.session.commit()
+        return settings
+
     async def open_alert_counts(self, youths: list[Person]) -> dict[int, int]:
         return await ReportReadsRepository(self.session).open_alert_counts([y.id for y in youths])

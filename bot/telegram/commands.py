@@ -42,6 +42,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("success", Role.MENTOR, N_("name a success for a young person")),
     CommandInfo("subgoals", Role.MENTOR, N_("switch sub-goals on or off for a young person")),
     CommandInfo("summaryday", Role.MENTOR, N_("when your weekly summary comes")),
+    CommandInfo("quiet", Role.MENTOR, N_("when alerts wait (a crisis alert never does)")),
     CommandInfo("invite", Role.STAFF, N_("invite a young person, mentor or staff member")),
     CommandInfo("scripts", Role.STAFF, N_("dialog scripts: versions and rollback")),
     CommandInfo("cohort", Role.STAFF, N_("overview per mentor and overall")),

@@ -47,6 +47,29 @@ class SummaryDayPick(CallbackData, prefix="rd"):
     at: str  # "HHMM", or "" to choose the time next
 
 
+class QuietPick(CallbackData, prefix="rq"):
+    span: str  # "HHMM-HHMM" from QUIET_SPANS, or "off"
+
+
+# Quiet hours a mentor can pick (from, until); a crisis alert comes at once regardless.
+QUIET_SPANS = (("21:00", "07:00"), ("20:00", "08:00"), ("18:00", "08:00"), ("16:00", "09:00"))
+
+
+def quiet_span_key(start: str, end: str) -> str:
+    return f"{start.replace(':', '')}-{end.replace(':', '')}"
+
+
+def quiet_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for start, end in QUIET_SPANS:
+        builder.button(
+            text=f"{start}–{end}", callback_data=QuietPick(span=quiet_span_key(start, end))
+        )
+    builder.button(text=_("No quiet hours"), callback_data=QuietPick(span="off"))
+    builder.adjust(2, 2, 1)
+    return builder.as_markup()
+
+
 class CohortCsv(CallbackData, prefix="rc"):
     pass
 

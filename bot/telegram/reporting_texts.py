@@ -30,6 +30,15 @@ def summary_day_text(settings: MentorSettings) -> str:
     )
 
 
+def quiet_hours_text(settings: MentorSettings) -> str:
+    if settings.quiet_from == settings.quiet_until:
+        return _("Alerts come at any time of day. A crisis alert always comes at once.")
+    return _(
+        "Alerts that come between {start} and {end} wait until {end}. "
+        "A crisis alert always comes at once."
+    ).format(start=settings.quiet_from, end=settings.quiet_until)
+
+
 def _rate(value: float | None, locale: str) -> str:
     return "–" if value is None else format_percent(value, "0 %", locale=locale)
 

@@ -8,10 +8,13 @@ from sqlalchemy import select
 
 from bot.services.alert_desk import AckResult, AlertDesk
 from bot.services.alerts import AlertService
-from storage.models import Alert, AlertKind, Role
+from bot.telegram.reporting_keyboards import QuietPick
+from storage.models import Alert, AlertKind, MentorSettings, Role
 from storage.repositories.people import PeopleRepository
+from storage.repositories.reporting import MentorSettingsRepository
 from tests.harness import Harness
 from tests.unit.reporting_support import cph, mentor_and_youths, record_days, tick_at
+from tests.unit.test_access_matrix import forge
 
 
 async def _alerts(h: Harness) -> list[Alert]:
@@ -149,3 +152,53 @@ async def test_low_mood_alert_comes_right_after_the_third_low_checkin(harness: H
     await tick_at(harness, cph(2026, 11, 25, 10, 1))
     [text] = _alert_texts(mentor.messages[before:])
     assert "lavt humør 3 check-ins i træk" in text
+
+
+async def test_mentor_sets_quiet_hours_and_alerts_wait_for_them(harness: Harness) -> None:
+    mentor, [(ada_user, _ada)] = await mentor_and_youths(harness, ["Ada"])
+    await mentor.send_command("quiet")
+    assert "mellem 21:00 og 07:00" in mentor.last_text  # the default
+    await mentor.click("18:00–08:00")
+    assert "mellem 18:00 og 08:00, venter til 08:00" in mentor.last_text
+    before = len(mentor.messages)
+    harness.clock.set(cph(2026, 11, 24, 19, 0))  # quiet now, not under the default
+    await _raise(harness, ada_user.id, AlertKind.LOW_MOOD)
+    await tick_at(harness, cph(2026, 11, 24, 19, 0))
+    await tick_at(harness, cph(2026, 11, 25, 7, 59))
+    assert _alert_texts(mentor.messages[before:]) == []
+    await tick_at(harness, cph(2026, 11, 25, 8, 0))
+    assert len(_alert_texts(mentor.messages[before:])) == 1
+
+
+async def test_mentor_without_quiet_hours_gets_alerts_at_night(harness: Harness) -> None:
+    mentor, [(ada_user, _ada)] = await mentor_and_youths(harness, ["Ada"])
+    await mentor.send_command("quiet")
+    await mentor.click("Ingen stille timer")
+    assert "på alle tider af døgnet" in mentor.last_text
+    before = len(mentor.messages)
+    harness.clock.set(cph(2026, 11, 24, 23, 30))
+    await _raise(harness, ada_user.id, AlertKind.LOW_MOOD)
+    await tick_at(harness, cph(2026, 11, 24, 23, 30))
+    assert len(_alert_texts(mentor.messages[before:])) == 1
+
+
+async def test_quiet_hours_are_for_mentors_and_forged_spans_are_refused(
+    harness: Harness,
+) -> None:
+    mentor, [(ada_user, _ada)] = await mentor_and_youths(harness, ["Ada"])
+    await ada_user.send_command("quiet")
+    assert ada_user.last_text == "Det her er for mentorer."
+    await mentor.send_command("quiet")
+    answer = await forge(harness, mentor, QuietPick(span="0000-2359"))  # not an offered span
+    assert answer is not None and answer.text == "Den knap er udløbet."
+    answer = await forge(harness, ada_user, QuietPick(span="off"))  # not a mentor
+    assert answer is not None and answer.text == "Den knap er udløbet."
+    settings = await _settings(harness, mentor.id)
+    assert (settings.quiet_from, settings.quiet_until) == ("21:00", "07:00")  # unchanged
+
+
+async def _settings(h: Harness, telegram_id: int) -> MentorSettings:
+    async with h.app.sessionmaker() as session:
+        person = await PeopleRepository(session).by_telegram_id(telegram_id)
+        assert person is not None
+        return await MentorSettingsRepository(session).get_or_create(person.id, h.clock.now())
