@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.filters.live_activity import LiveActivity
 from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.attendance import AttendanceService
@@ -120,21 +121,6 @@ async def on_list(
     await _reply(call, *shown)
 
 
-async def _tapped_activity(
-    call: CallbackQuery,
-    callback_data: PlanTap,
-    person: Person | None,
-    attendance: AttendanceService,
-) -> tuple[Person, Activity] | None:
-    """The tapped activity and the tapper, when the activity is live and the tapper may manage
-    it (AttendanceService.activity audits the look); otherwise says the button has expired."""
-    activity = await attendance.activity(person, callback_data.activity) if person else None
-    if person is None or activity is None:
-        await call.answer(_("That button has expired."))
-        return None
-    return person, activity
-
-
 async def _card(
     person: Person, activity: Activity, attendance: AttendanceService
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -148,14 +134,10 @@ async def _card(
 
 async def on_open(
     call: CallbackQuery,
-    callback_data: PlanTap,
-    person: Person | None,
+    person: Person,
+    activity: Activity,
     attendance: AttendanceService,
 ) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
     await _reply(call, *await _card(person, activity, attendance))
 
 
@@ -177,14 +159,10 @@ async def on_edit(
     call: CallbackQuery,
     callback_data: PlanTap,
     state: FSMContext,
-    person: Person | None,
-    attendance: AttendanceService,
+    person: Person,
+    activity: Activity,
     runtime: Runtime,
 ) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
     if callback_data.value not in set(Edit):
         await call.answer(_("That button has expired."))
         return
@@ -334,16 +312,7 @@ async def _tell_youth(
         log.info("could not tell youth %d about a plan change: %s", youth.id, type(exc).__name__)
 
 
-async def on_delete(
-    call: CallbackQuery,
-    callback_data: PlanTap,
-    person: Person | None,
-    attendance: AttendanceService,
-) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
+async def on_delete(call: CallbackQuery, activity: Activity) -> None:
     await _reply(
         call,
         _("Delete “{title}” from the plan?").format(title=html.escape(activity.title)),
@@ -353,17 +322,13 @@ async def on_delete(
 
 async def on_delete_yes(
     call: CallbackQuery,
-    callback_data: PlanTap,
     bot: Bot,
-    person: Person | None,
+    person: Person,
+    activity: Activity,
     attendance: AttendanceService,
     runtime: Runtime,
     i18n: I18n,
 ) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
     await attendance.delete_activity(activity)
     shown = await _plan(person, activity.youth_id, attendance)
     await _reply(
@@ -375,16 +340,7 @@ async def on_delete_yes(
         await _tell_youth(bot, attendance, activity, "deleted", runtime, i18n)
 
 
-async def on_travel_menu(
-    call: CallbackQuery,
-    callback_data: PlanTap,
-    person: Person | None,
-    attendance: AttendanceService,
-) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
+async def on_travel_menu(call: CallbackQuery, activity: Activity) -> None:
     await _reply(
         call,
         _(
@@ -398,13 +354,10 @@ async def on_travel_menu(
 async def on_travel(
     call: CallbackQuery,
     callback_data: PlanTap,
-    person: Person | None,
+    person: Person,
+    activity: Activity,
     attendance: AttendanceService,
 ) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
     value = callback_data.value
     minutes = int(value) if value.isdigit() and int(value) <= 180 else None
     await attendance.set_travel(activity, minutes)
@@ -413,14 +366,10 @@ async def on_travel(
 
 async def on_notify(
     call: CallbackQuery,
-    callback_data: PlanTap,
-    person: Person | None,
+    person: Person,
+    activity: Activity,
     attendance: AttendanceService,
 ) -> None:
-    tapped = await _tapped_activity(call, callback_data, person, attendance)
-    if tapped is None:
-        return
-    person, activity = tapped
     await attendance.cycle_notify(activity)
     await _reply(call, *await _card(person, activity, attendance))
 
@@ -480,17 +429,18 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_plan_command, Command("plan"))
     tap = router.callback_query.register
+    live = LiveActivity()  # hands these handlers the tapped activity, or says it has expired
     tap(on_form_tap, PlanTap.filter(F.action.startswith("f_")))
     tap(on_cancel, PlanTap.filter(F.action == "cancel"))
     tap(on_list, PlanTap.filter(F.action == "list"))
-    tap(on_open, PlanTap.filter(F.action == "open"))
+    tap(on_open, PlanTap.filter(F.action == "open"), live)
     tap(on_add, PlanTap.filter(F.action == "add"))
-    tap(on_edit, PlanTap.filter(F.action == "edit"))
-    tap(on_delete, PlanTap.filter(F.action == "delete"))
-    tap(on_delete_yes, PlanTap.filter(F.action == "delete_yes"))
-    tap(on_travel_menu, PlanTap.filter(F.action == "travel_menu"))
-    tap(on_travel, PlanTap.filter(F.action == "travel"))
-    tap(on_notify, PlanTap.filter(F.action == "notify"))
+    tap(on_edit, PlanTap.filter(F.action == "edit"), live)
+    tap(on_delete, PlanTap.filter(F.action == "delete"), live)
+    tap(on_delete_yes, PlanTap.filter(F.action == "delete_yes"), live)
+    tap(on_travel_menu, PlanTap.filter(F.action == "travel_menu"), live)
+    tap(on_travel, PlanTap.filter(F.action == "travel"), live)
+    tap(on_notify, PlanTap.filter(F.action == "notify"), live)
     tap(on_tell, PlanTap.filter(F.action == "tell"))
     tap(on_alert_limit, PlanTap.filter(F.action.in_({"alert_abs", "alert_rate"})))
     router.message.register(on_form_text, StateFilter(PLAN_FORM), F.text, ~F.text.startswith("/"))
