@@ -149,19 +149,19 @@ class MentorDesk:
     async def set_summary_time(self, mentor: Person, weekday: int, at: str) -> MentorSettings:
         if not 1 <= weekday <= 7 or len(at) != 5:
             raise ValueError("weekday 1–7 and time HH:MM")
-        settings = await self.summary_settings(mentor)
-        settings.summary_weekday, settings.summary_time = weekday, at
-        settings.updated_at = self.clock.now()
-        await self.session.commit()
-        return settings
+        return await self._save_settings(mentor, summary_weekday=weekday, summary_time=at)
 
     async def set_quiet_hours(self, mentor: Person, start: str, end: str) -> MentorSettings:
         """Alerts other than crisis wait between `start` and `end` (equal times: no quiet
         hours)."""
         if len(start) != 5 or len(end) != 5:
             raise ValueError("times HH:MM")
+        return await self._save_settings(mentor, quiet_from=start, quiet_until=end)
+
+    async def _save_settings(self, mentor: Person, **values: str | int) -> MentorSettings:
         settings = await self.summary_settings(mentor)
-        settings.quiet_from, settings.quiet_until = start, end
+        for name, value in values.items():
+            setattr(settings, name, value)
         settings.updated_at = self.clock.now()
         await self.session.commit()
         return settings
