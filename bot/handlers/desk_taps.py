@@ -1,15 +1,18 @@
 """Shared steps of the mentor-desk and reporting taps: acknowledge the tap, find the message to
-answer under, and turn a refused report access into a plain sentence."""
+answer under, turn a refused report access into a plain sentence, and show a mentor setting
+with the buttons to change it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
 
+from bot.services.mentor_desk import MentorDesk
 from bot.services.weekly_summary import ReportAccessDenied
-from storage.models import Person
+from storage.models import MentorSettings, Person
 
 T = TypeVar("T")
 
@@ -29,3 +32,20 @@ async def unless_refused(message: Message, work: Awaitable[T], refusal: str) -> 
     except ReportAccessDenied:
         await message.answer(refusal)
         return None
+
+
+async def show_mentor_setting(
+    message: Message,
+    person: Person | None,
+    mentor_desk: MentorDesk,
+    describe: Callable[[MentorSettings], str],
+    question: str,
+    keyboard: InlineKeyboardMarkup,
+) -> None:
+    """The mentor's current setting, the question and the buttons; others are told it's for
+    mentors."""
+    if person is None or not person.is_mentor:
+        await message.answer(_("This is for mentors."))
+        return
+    current = await mentor_desk.summary_settings(person)
+    await message.answer(describe(current) + "\n\n" + question, reply_markup=keyboard)

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.handlers.desk_taps import show_mentor_setting
 from bot.services.mentor_desk import MentorDesk
 from bot.telegram.reporting_keyboards import QUIET_SPANS, QuietPick, quiet_keyboard, quiet_span_key
 from bot.telegram.reporting_texts import quiet_hours_text
@@ -16,13 +17,9 @@ OFF = ("00:00", "00:00")  # equal times: no quiet hours
 
 
 async def on_quiet(message: Message, person: Person | None, mentor_desk: MentorDesk) -> None:
-    if person is None or not person.is_mentor:
-        await message.answer(_("This is for mentors."))
-        return
-    current = await mentor_desk.summary_settings(person)
-    await message.answer(
-        quiet_hours_text(current) + "\n\n" + _("When should alerts wait?"),
-        reply_markup=quiet_keyboard(),
+    question = _("When should alerts wait?")
+    await show_mentor_setting(
+        message, person, mentor_desk, quiet_hours_text, question, quiet_keyboard()
     )
 
 

@@ -13,7 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.desk_taps import tapped_message, unless_refused
+from bot.handlers.desk_taps import show_mentor_setting, tapped_message, unless_refused
 from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.alert_desk import AckResult, AlertDesk
@@ -73,14 +73,8 @@ async def on_summary_open(
 
 
 async def on_summary_day(message: Message, person: Person | None, mentor_desk: MentorDesk) -> None:
-    if person is None or not person.is_mentor:
-        await message.answer(_("This is for mentors."))
-        return
-    current = await mentor_desk.summary_settings(person)
-    await message.answer(
-        summary_day_text(current) + "\n\n" + _("Which day would you like it?"),
-        reply_markup=weekday_keyboard(weekday_names()),
-    )
+    question, keyboard = _("Which day would you like it?"), weekday_keyboard(weekday_names())
+    await show_mentor_setting(message, person, mentor_desk, summary_day_text, question, keyboard)
 
 
 async def on_summary_day_pick(
