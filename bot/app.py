@@ -5,8 +5,11 @@ Nothing is created at import time; tests build the same pieces with their own Se
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,6 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
+from bot.middlewares.crisis_first_aid import CrisisFirstAidMiddleware
 from bot.middlewares.crisis_screen import CrisisScreenMiddleware
 from bot.middlewares.database import DbSessionMiddleware
 from bot.middlewares.fsm_context import OneReadFSMContextMiddleware
@@ -44,18 +48,30 @@ from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
 from bot.scheduling.setup import Scheduling, create_scheduling
+from bot.scheduling.tick import TickReport, send_now
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
+from bot.services.crisis_outbox import CrisisOutbox
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
+from bot.telegram.polling import poll_updates
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
+from bot.telegram.update_intake import UpdateIntake, UpdateQuarantine
 from storage import crypto, migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
 from storage.fsm_storage import SqlStorage
 
 log = logging.getLogger(__name__)
+
+
+def crisis_outbox_path(settings: Settings) -> Path:
+    if settings.crisis_outbox_path is not None:
+        return settings.crisis_outbox_path
+    if settings.is_sqlite:
+        return migrate.sqlite_folder(settings.database_url) / "crisis-outbox.jsonl"
+    return Path.cwd() / "data" / "crisis-outbox.jsonl"
 
 
 def create_dispatcher(
@@ -77,7 +93,13 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         i18n=runtime.i18n,
         runtime=runtime,
+        update_quarantine=UpdateQuarantine(sessionmaker, runtime.clock),
     )
+    # First, needing nothing but memory: a crisis text whose update fails is still answered
+    # and its flag kept (bot/middlewares/crisis_first_aid.py).
+    outbox = CrisisOutbox(crisis_outbox_path(runtime.settings))
+    dp["crisis_outbox"] = outbox
+    dp.update.outer_middleware(CrisisFirstAidMiddleware(outbox))
     dp.fsm = OneReadFSMContextMiddleware(storage=storage, events_isolation=isolation)
     dp.update.outer_middleware(dp.fsm)
     # Fewer updates at once than the database pool can serve (bot/ops/concurrency.py).
@@ -214,9 +236,30 @@ async def build_app(
         pacer=shared_pacer(storage, settings),
     )
     register_features(runtime, scheduling)
+    wire_resilience(dp, scheduling, metrics)
     return App(
         settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime, metrics
     )
+
+
+def wire_resilience(dp: Dispatcher, scheduling: Scheduling, metrics: FremadMetrics) -> None:
+    """The pieces that need both the dispatcher and the scheduler: the crisis alert sent at
+    once through the ledger, the crisis outbox replayed by each pass, and the counts."""
+    tick_context = scheduling.tick_context
+
+    async def deliver_now(slot_keys: list[str]) -> None:
+        await send_now(tick_context, slot_keys)
+
+    def count(report: TickReport) -> None:
+        metrics.deliveries_expired.inc(report.expired)
+        metrics.deliveries_requeued.inc(report.requeued)
+
+    dp["deliver_now"] = deliver_now
+    tick_context.crisis_outbox = dp["crisis_outbox"]
+    tick_context.on_report = count
+    dp["update_quarantine"].on_quarantined = lambda stage: metrics.updates_quarantined.labels(
+        stage
+    ).inc()
 
 
 def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
@@ -241,6 +284,11 @@ async def publish_menu_safely(app: App) -> None:
         log.warning("could not set the command menu: %s", type(exc).__name__)
 
 
+def update_intake(app: App) -> UpdateIntake:
+    """The edge for raw updates (polling and webhook): hygiene, parse, quarantine, ACK."""
+    return UpdateIntake(app.dp, app.bot, app.dp["update_quarantine"])
+
+
 async def run_polling(settings: Settings) -> None:
     from bot.ops.http import start_polling_ops
 
@@ -251,9 +299,20 @@ async def run_polling(settings: Settings) -> None:
         await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         try:
-            await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
+            await app.dp.emit_startup(bot=app.bot)
+            # Only the update types some handler takes (Telegram drops the rest for us).
+            await poll_updates(
+                app.bot, update_intake(app), app.dp.resolve_used_update_types(), stop
+            )
+            await app.dp.emit_shutdown(bot=app.bot)
         finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
             if ops is not None:
                 await ops.cleanup()
     finally:

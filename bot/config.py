@@ -68,7 +68,12 @@ class Settings(BaseSettings):
     send_burst: int = Field(default=10, ge=1, le=30)
     # Requests on the wire at once; also bounds what a crash can leave "uncertain".
     send_max_in_flight: int = Field(default=8, ge=1, le=256)
-    send_max_network_attempts: int = Field(default=5, ge=1, le=20)
+    # Tries in the send queue on 5xx/network errors before a delivery goes back to the ledger
+    # (which keeps trying with back-off for as long as the message makes sense).
+    send_max_network_attempts: int = Field(default=3, ge=1, le=20)
+    # The crisis outbox of last resort (bot/services/crisis_outbox.py): an append-only file.
+    # Unset: beside the SQLite database, or data/crisis-outbox.jsonl in the working directory.
+    crisis_outbox_path: Path | None = None
     # Reporting (mentor summaries and alerts).
     # A mentor with more young people than this gets one digest with a button per youth.
     summary_digest_over: int = Field(default=8, ge=1, le=200)

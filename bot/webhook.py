@@ -6,12 +6,14 @@ import asyncio
 import logging
 import signal
 
+from aiogram import Bot
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import App, build_app, publish_menu_safely
+from bot.app import App, build_app, publish_menu_safely, update_intake
 from bot.config import ConfigError, Settings
 from bot.ops.http import add_ops_routes, probe_for
+from bot.telegram.update_intake import Intake, MalformedUpdate, UpdateIntake
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -28,17 +30,38 @@ def webhook_secret(settings: Settings) -> str:
     return secret
 
 
+class IntakeRequestHandler(SimpleRequestHandler):
+    """aiogram's handler (secret check, routing) with Fremad's answer to Telegram: 400 for a
+    body that is not an update, 500 when an infrastructure failure means Telegram must
+    deliver it again, else 200 — for a handled, ignored or quarantined update alike."""
+
+    def __init__(self, app: App, intake: UpdateIntake, secret: str) -> None:
+        super().__init__(
+            dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+        )
+        self.intake = intake
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        try:
+            raw = await request.json(loads=bot.session.json_loads)
+            outcome = await self.intake.take(raw)
+        except (ValueError, MalformedUpdate):  # not JSON, or not an update
+            return web.json_response({"ok": False}, status=400)
+        if outcome is Intake.RETRY:
+            return web.json_response({"ok": False}, status=500)
+        return web.json_response({})
+
+
 def create_web_app(app: App, secret: str) -> web.Application:
     """The webhook endpoint plus /healthz and /metrics (keep those internal: docs/DEPLOY.md)."""
     web_app = web.Application()
     # Not in the background: Telegram gets 200 only after the update was handled and stored,
     # so a crash mid-update means Telegram delivers it again instead of losing it; an update
-    # another instance is still handling gets 500 (bot/middlewares/update_dedup.py). It also
+    # another instance is still handling, or whose handling met an outage, gets 500
+    # (bot/telegram/update_intake.py); a malformed body 400. It also
     # keeps each chat in order: Telegram sends a chat's next update only after the previous
     # one was answered, whichever instance answered it.
-    SimpleRequestHandler(
-        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
-    ).register(web_app, path=WEBHOOK_PATH)
+    IntakeRequestHandler(app, update_intake(app), secret).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dp, bot=app.bot)
     add_ops_routes(web_app, probe_for(app))
     return web_app
@@ -59,7 +82,11 @@ async def run_webhook(settings: Settings) -> None:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         await publish_menu_safely(app)
         await app.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, drop_pending_updates=False
+            settings.webhook_url,
+            secret_token=secret,
+            drop_pending_updates=False,
+            # Only the update types some handler takes.
+            allowed_updates=app.dp.resolve_used_update_types(),
         )
         app.scheduling.start_clock()
         log.info(

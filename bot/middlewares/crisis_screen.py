@@ -17,13 +17,16 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.fsm.context import FSMContext
+from aiogram.methods import SendMessage
 from aiogram.types import Message, TelegramObject
 
+from bot.middlewares.crisis_first_aid import CrisisFirstAid, deliver_alert_now
 from bot.runtime import Runtime
 from bot.services.crisis_response import CrisisService, Screened, should_screen
 from bot.services.dialog_runner import DIALOG_STATE
 from bot.telegram.crisis_messages import crisis_text
 from bot.telegram.safety_keyboards import crisis_answer_keyboard
+from bot.telegram.urgent_send import send_urgent
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -58,9 +61,14 @@ class CrisisScreenMiddleware(BaseMiddleware):
         if not should_screen(person) or service.detect([text]) is None:
             return await handler(event, data)
         source = await text_source(event, data.get("state"), self.edited)
-        screened = await service.screen(person, text, source)
+        update = data.get("event_update")
+        update_id = update.update_id if update is not None else None
+        screened = await service.screen(person, text, source, update_id=update_id)
         if screened is None:
             return await handler(event, data)
+        aid: CrisisFirstAid | None = data.get("crisis_first_aid")
+        if aid is not None:
+            aid.recorded = True
         in_conversation = self.edited or source.startswith(("script", "state:"))
         try:
             if in_conversation:
@@ -68,6 +76,12 @@ class CrisisScreenMiddleware(BaseMiddleware):
             return None
         finally:
             await send_crisis_answer(data["bot"], event.chat.id, screened, runtime)
+            if aid is not None:
+                aid.answered = True
+            if screened.flag is not None and data.get("deliver_now") is not None:
+                await deliver_alert_now(
+                    data["deliver_now"], CrisisService.alert_slots(screened.flag), update_id or 0
+                )
 
 
 async def send_crisis_answer(bot: Bot, chat_id: int, screened: Screened, runtime: Runtime) -> None:
@@ -79,4 +93,5 @@ async def send_crisis_answer(bot: Bot, chat_id: int, screened: Screened, runtime
         flagged=flag is not None,
     )
     markup = crisis_answer_keyboard(flag.id) if flag is not None else None
-    await bot.send_message(chat_id, text, reply_markup=markup)
+    # Retried on 5xx and network errors: this answer must arrive (at least once).
+    await send_urgent(bot, SendMessage(chat_id=chat_id, text=text, reply_markup=markup))

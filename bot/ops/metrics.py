@@ -99,6 +99,23 @@ class FremadMetrics:
         self.database_up = Gauge(
             "fremad_database_up", "1 when the database answered the last check.", registry=r
         )
+        self.updates_quarantined = Counter(
+            "fremad_updates_quarantined",
+            "Updates that could not be parsed or whose handling hit a bug: skipped, stored "
+            "by ids and types.",
+            ["stage"],
+            registry=r,
+        )
+        self.deliveries_requeued = Counter(
+            "fremad_deliveries_requeued",
+            "Scheduled sends put back in the ledger after a retryable failure (an outage).",
+            registry=r,
+        )
+        self.deliveries_expired = Counter(
+            "fremad_deliveries_expired",
+            "Scheduled messages given up on: an outage lasted until they no longer made sense.",
+            registry=r,
+        )
         self.scheduler_running = Gauge(
             "fremad_scheduler_running", "1 when the minute job is running here.", registry=r
         )

@@ -22,6 +22,7 @@ from bot.scheduling.registry import DeliveryRegistry
 from bot.scheduling.runner import TickRunner
 from bot.scheduling.tick import TickContext
 from bot.services.reachability import ReachabilityService
+from bot.telegram.arrival_check import ChatMessageIds
 from bot.telegram.pacing import LocalPacer, Pacer
 from bot.telegram.send_queue import SendQueue, Sleep
 
@@ -69,6 +70,9 @@ def create_scheduling(
         async with sessionmaker() as session:
             await ReachabilityService(session, clock).mark_unreachable(chat_id)
 
+    # Every message this process sends or receives: the "did it arrive?" check's starting point.
+    arrivals = ChatMessageIds()
+    bot.session.middleware(arrivals)
     send_queue = SendQueue(
         bot,
         pacer
@@ -79,6 +83,7 @@ def create_scheduling(
             clock=monotonic,
         ),
         on_forbidden=mark_unreachable,
+        arrivals=arrivals,
         clock=monotonic,
         sleep=sleep,
         max_in_flight=settings.send_max_in_flight,

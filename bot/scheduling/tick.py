@@ -3,9 +3,12 @@
 The database is the truth; this module only moves rows of the deliveries ledger along::
 
     pending ──claim──▶ claimed ──commit "sending"──▶ sending ──▶ sent | blocked | failed
-       │                  │                           └─(process died)──▶ uncertain
-       │                  └─(holder died; lease over)──▶ pending again (nothing had left)
-       └─(due before the grace window)──▶ missed
+       ▲  │               │                           ├─(process died)──▶ uncertain
+       │  │               │                           └─(Telegram/network away)──┐
+       │  │               └─(holder died; lease over)──▶ pending again            │
+       │  ├─(due before the grace window, never tried)──▶ missed                  │
+       │  └─(retried until the message no longer makes sense)──▶ expired          │
+       └──────────────── back-off with jitter, up to ~5 min ◀────────────────────┘
 
 Crash semantics, in plain words:
 - Planning is idempotent: (person, kind, slot) is unique, so re-planning after a restart, or by
@@ -21,6 +24,13 @@ Crash semantics, in plain words:
   messages arrived once or not at all. A clean shutdown lets requests on the wire finish.
 - After downtime, a pass catches up on what became due within the grace window and records the
   older ones (up to the look-back) as ``missed`` — never sent late.
+- Outages wait: a send that failed for a retryable reason (5xx, network) goes back to pending
+  with a next-attempt time (bot/scheduling/delivery_policy.py: exponential back-off with jitter,
+  capped at about 5 minutes) for as long as the message makes sense, then ``expired``.
+- Lost answers: per kind, at least once (alerts: sent again) or at most once with a "did it
+  arrive?" check (everything else; bot/telegram/arrival_check.py). Rows a dead process left
+  ``uncertain`` are reconciled by the next pass the same way.
+- Alerts that cannot reach the mentor (blocked, expired) go to staff.
 - Two instances on PostgreSQL claim disjoint rows (FOR UPDATE SKIP LOCKED); on SQLite the claim
   is one UPDATE ... RETURNING, which SQLite serialises.
 """
@@ -28,9 +38,10 @@ Crash semantics, in plain words:
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,10 +52,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.scheduling import delivery_policy as policy
 from bot.scheduling.registry import ComposeContext, DeliveryRegistry, DueDelivery, PlanWindow
+from bot.services.crisis_outbox import CrisisOutbox, replay_outbox
 from bot.telegram.send_queue import SendMethod, SendOutcome, SendQueue, SendResult
-from storage.models import Delivery, DeliveryStatus, Person
-from storage.repositories.deliveries import DeliveriesRepository, ScheduleCandidatesRepository
+from storage.models import Delivery, DeliveryStatus, Person, Role
+from storage.repositories.deliveries import (
+    DeliveriesRepository,
+    NewDelivery,
+    ScheduleCandidatesRepository,
+)
+from storage.repositories.people import PeopleRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +89,13 @@ class TickReport:
     retried: int = 0
     skipped: int = 0
     planner_errors: int = 0
+    # Outages: sends put back for later, rows given up on, in-flight rows reconciled,
+    # alerts re-addressed to staff, crisis outbox entries completed.
+    requeued: int = 0
+    expired: int = 0
+    reconciled: int = 0
+    to_staff: int = 0
+    outbox_completed: int = 0
 
     def as_dict(self) -> dict[str, int | str]:
         values: dict[str, int | str] = dict(vars(self))
@@ -101,6 +126,9 @@ class TickContext:
     instance_id: str
     state: TickState = field(default_factory=TickState)
     monotonic: Callable[[], float] = time.monotonic
+    crisis_outbox: CrisisOutbox | None = None
+    # Called with each pass's report (metrics: expired and requeued deliveries).
+    on_report: Callable[[TickReport], None] | None = None
 
     @property
     def grace(self) -> timedelta:
@@ -113,17 +141,78 @@ async def run_tick(ctx: TickContext, now: datetime) -> TickReport:
     report = TickReport(now=now)
     grace_start = now - ctx.grace
     await _recover_stale(ctx, report)
+    await _reconcile_uncertain(ctx, now, report)
+    if ctx.crisis_outbox is not None:
+        report.outbox_completed = await replay_outbox(
+            ctx.crisis_outbox, ctx.sessionmaker, ctx.clock
+        )
     await _plan(ctx, now, grace_start, report)
     async with ctx.sessionmaker() as session:
-        report.recorded_missed += await DeliveriesRepository(session).mark_overdue_missed(
-            grace_start
-        )
+        repo = DeliveriesRepository(session)
+        report.recorded_missed += await repo.mark_overdue_missed(grace_start)
+        expired = await repo.expire(now)
+        report.expired += len(expired)
+        report.to_staff += await _alerts_to_staff(session, expired, now)
         await session.commit()
     await _send_due(ctx, now, grace_start, report)
     ctx.state.last_success_at = ctx.clock.now()
     ctx.state.last_duration_seconds = ctx.monotonic() - started
     ctx.state.last_report = report
+    if ctx.on_report is not None:
+        ctx.on_report(report)
     return report
+
+
+async def send_now(ctx: TickContext, slot_keys: Sequence[str]) -> TickReport:
+    """Sends the pending deliveries with these slot keys now, through the ledger (so the
+    next pass never sends them again): a crisis alert leaves in the update that raised it."""
+    now = ctx.clock.now()
+    report = TickReport(now=now)
+
+    async def claim(repo: DeliveriesRepository) -> Sequence[Delivery]:
+        return await repo.claim_slots(slot_keys, instance=ctx.instance_id, claimed_at=now)
+
+    batch = await _claim_and_submit(ctx, now, report, claim)
+    if batch:
+        await _record_outcomes(ctx, batch, report)
+    return report
+
+
+async def _reconcile_uncertain(ctx: TickContext, now: datetime, report: TickReport) -> None:
+    """Rows a dead process left in flight: at-least-once kinds go again; at-most-once rows
+    that know the chat's last message id go back to be checked first; the rest stay."""
+    async with ctx.sessionmaker() as session:
+        repo = DeliveriesRepository(session)
+        for row, timezone in await repo.uncertain():
+            if policy.at_most_once(row.kind) and row.check_after_message_id is None:
+                continue
+            until = policy.expires_at(row.kind, row.due_at, timezone)
+            if until > now and await repo.requeue_uncertain(row.id, now, until):
+                report.reconciled += 1
+        await session.commit()
+
+
+async def _alerts_to_staff(session: AsyncSession, rows: Sequence[Delivery], now: datetime) -> int:
+    """An alert the mentor could not get (blocked the bot, or Telegram away until it
+    expired) goes to staff as well."""
+    wanted = [
+        row
+        for row in rows
+        if row.kind in policy.AT_LEAST_ONCE_KINDS and not row.slot_key.endswith(":staff")
+    ]
+    if not wanted:
+        return 0
+    people = PeopleRepository(session)
+    staff = [person for person in await people.with_role(Role.STAFF) if person.left_at is None]
+    items = [
+        NewDelivery(member.id, row.kind, f"{row.slot_key}:staff", now, json.loads(row.payload))
+        for row in wanted
+        for member in staff
+        if member.id != row.person_id
+    ]
+    if not items:
+        return 0
+    return await DeliveriesRepository(session).add_due(items, now, DeliveryStatus.PENDING)
 
 
 async def _recover_stale(ctx: TickContext, report: TickReport) -> None:
@@ -170,10 +259,19 @@ async def _send_due(
 ) -> None:
     claim_lock = asyncio.Lock()
 
+    async def claim(repo: DeliveriesRepository) -> Sequence[Delivery]:
+        return await repo.claim_due(
+            now=now,
+            not_before=grace_start,
+            limit=ctx.settings.scheduler_claim_batch,
+            instance=ctx.instance_id,
+            claimed_at=ctx.clock.now(),
+        )
+
     async def worker() -> None:
         while True:
             async with claim_lock:
-                batch = await _claim_and_submit(ctx, now, grace_start, report)
+                batch = await _claim_and_submit(ctx, now, report, claim)
             if batch is None:
                 return
             await _record_outcomes(ctx, batch, report)
@@ -185,20 +283,24 @@ async def _send_due(
 class _Submitted:
     delivery: Delivery
     results: list[asyncio.Future[SendResult]]
+    timezone: str = "UTC"
 
 
 class _SendingGate:
-    """Commits claimed → sending right before a delivery's first message leaves."""
+    """Commits claimed → sending right before a delivery's first message leaves (with the
+    chat's last known message id, for a "did it arrive?" check after a crash)."""
 
-    def __init__(self, ctx: TickContext, delivery_id: int) -> None:
+    def __init__(self, ctx: TickContext, delivery_id: int, chat_id: int) -> None:
         self.ctx = ctx
         self.delivery_id = delivery_id
+        self.chat_id = chat_id
         self.allowed: bool | None = None
 
     async def first(self) -> bool:
+        last_id = self.ctx.send_queue.arrivals.last_id(self.chat_id)
         async with self.ctx.sessionmaker() as session:
             self.allowed = await DeliveriesRepository(session).start_sending(
-                self.delivery_id, self.ctx.instance_id, self.ctx.clock.now()
+                self.delivery_id, self.ctx.instance_id, self.ctx.clock.now(), last_id
             )
             await session.commit()
         return self.allowed
@@ -208,18 +310,15 @@ class _SendingGate:
 
 
 async def _claim_and_submit(
-    ctx: TickContext, now: datetime, grace_start: datetime, report: TickReport
+    ctx: TickContext,
+    now: datetime,
+    report: TickReport,
+    claim: Callable[[DeliveriesRepository], Awaitable[Sequence[Delivery]]],
 ) -> list[_Submitted] | None:
     """Claims one batch, composes each delivery and hands its messages to the send queue."""
     async with ctx.sessionmaker() as session:
         repo = DeliveriesRepository(session)
-        claimed = await repo.claim_due(
-            now=now,
-            not_before=grace_start,
-            limit=ctx.settings.scheduler_claim_batch,
-            instance=ctx.instance_id,
-            claimed_at=ctx.clock.now(),
-        )
+        claimed = await claim(repo)
         await session.commit()
         if not claimed:
             return None
@@ -239,14 +338,20 @@ async def _claim_and_submit(
             await session.commit()
             if not methods:
                 continue
-            gate = _SendingGate(ctx, row.id)
+            person = people[row.person_id]
+            gate = _SendingGate(ctx, row.id, int(methods[0].chat_id))
+            at_most_once = policy.at_most_once(row.kind)
             futures = [
                 ctx.send_queue.submit(
-                    int(method.chat_id), method, before_send=gate.rest if index else gate.first
+                    int(method.chat_id),
+                    method,
+                    before_send=gate.rest if index else gate.first,
+                    at_most_once=at_most_once,
+                    check_after=None if index else row.check_after_message_id,
                 )
                 for index, method in enumerate(methods)
             ]
-            submitted.append(_Submitted(row, futures))
+            submitted.append(_Submitted(row, futures, person.timezone))
         await session.commit()
     return submitted
 
@@ -289,65 +394,105 @@ async def _compose(
     return methods
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What to write for one delivery. ``status`` PENDING means: back to the ledger (the queue
+    closed before anything left, or an outage: then ``retry`` is True)."""
+
+    status: DeliveryStatus | None
+    error: str | None = None
+    retry: bool = False
+    check_after_message_id: int | None = None
+
+
 async def _record_outcomes(ctx: TickContext, batch: list[_Submitted], report: TickReport) -> None:
     """Waits for each delivery's messages in turn and records the outcomes.
 
     Outcomes are written in short transactions about every RECORD_FLUSH_SECONDS, not one per
     message: fewer commits keep SQLite's single writer free for the "sending" marks on the
-    send path. A crash before a flush leaves those rows "sending" → uncertain (never resent).
+    send path. A crash before a flush leaves those rows "sending" → uncertain (reconciled).
     """
-    outcomes: list[tuple[int, DeliveryStatus, str | None, datetime]] = []
+    outcomes: list[tuple[_Submitted, Outcome, datetime]] = []
     last_flush = ctx.monotonic()
     for item in batch:
         results = list(await asyncio.gather(*item.results))
-        status, error = delivery_outcome(results)
-        if status is None:
+        outcome = delivery_outcome(results, at_most_once=policy.at_most_once(item.delivery.kind))
+        if outcome.status is None:
             report.skipped += 1
             continue
-        if status is not DeliveryStatus.PENDING:
-            counter = {
-                DeliveryStatus.SENT: "sent",
-                DeliveryStatus.BLOCKED: "blocked",
-                DeliveryStatus.FAILED: "failed",
-            }[status]
+        counter = {
+            DeliveryStatus.SENT: "sent",
+            DeliveryStatus.BLOCKED: "blocked",
+            DeliveryStatus.FAILED: "failed",
+            DeliveryStatus.UNCERTAIN: "uncertain",
+        }.get(outcome.status)
+        if outcome.retry:
+            counter = "requeued"
+        if counter is not None:
             setattr(report, counter, getattr(report, counter) + 1)
-        outcomes.append((item.delivery.id, status, error, ctx.clock.now()))
+        outcomes.append((item, outcome, ctx.clock.now()))
         if ctx.monotonic() - last_flush >= RECORD_FLUSH_SECONDS:
-            await _write_outcomes(ctx, outcomes)
+            await _write_outcomes(ctx, outcomes, report)
             outcomes, last_flush = [], ctx.monotonic()
-    await _write_outcomes(ctx, outcomes)
+    await _write_outcomes(ctx, outcomes, report)
 
 
 async def _write_outcomes(
-    ctx: TickContext, outcomes: list[tuple[int, DeliveryStatus, str | None, datetime]]
+    ctx: TickContext, outcomes: list[tuple[_Submitted, Outcome, datetime]], report: TickReport
 ) -> None:
     if not outcomes:
         return
     async with ctx.sessionmaker() as session:
         repo = DeliveriesRepository(session)
-        for delivery_id, status, error, at in outcomes:
-            if status is DeliveryStatus.PENDING:
+        blocked: list[Delivery] = []
+        for item, outcome, at in outcomes:
+            row = item.delivery
+            if outcome.retry:
+                await repo.retry_later(
+                    row.id,
+                    ctx.instance_id,
+                    policy.next_attempt_after(row.attempts, at),
+                    outcome.error or "retry",
+                    expires_at=row.expires_at
+                    or policy.expires_at(row.kind, row.due_at, item.timezone),
+                    check_after_message_id=outcome.check_after_message_id,
+                )
+            elif outcome.status is DeliveryStatus.PENDING:
                 # Nothing left (the queue closed first): hand it back if it is still claimed.
-                await repo.release_claim(delivery_id, ctx.instance_id)
-            else:
-                await repo.finish(delivery_id, ctx.instance_id, status, at, error)
+                await repo.release_claim(row.id, ctx.instance_id)
+            elif outcome.status is not None:
+                await repo.finish(row.id, ctx.instance_id, outcome.status, at, outcome.error)
+                if outcome.status is DeliveryStatus.BLOCKED:
+                    blocked.append(row)
+        report.to_staff += await _alerts_to_staff(session, blocked, ctx.clock.now())
         await session.commit()
 
 
-def delivery_outcome(results: Sequence[SendResult]) -> tuple[DeliveryStatus | None, str | None]:
-    """One delivery's status from its messages' results.
+def delivery_outcome(results: Sequence[SendResult], *, at_most_once: bool = True) -> Outcome:
+    """One delivery's outcome from its messages' results.
 
-    None: another instance holds it (before_send said no). PENDING: nothing was attempted
-    because the queue closed; anything else is the final status.
+    None: another instance holds it (before_send said no). PENDING: back to the ledger —
+    nothing was attempted because the queue closed, or it failed for a retryable reason
+    (``retry``; an at-most-once delivery only when none of its messages went out).
+    UNCERTAIN: at most once, and whether it arrived can never be told.
     """
     outcomes = [result.outcome for result in results]
     if all(outcome is SendOutcome.SKIPPED for outcome in outcomes):
-        return None, None
+        return Outcome(None)
     if all(r.outcome is SendOutcome.DROPPED and r.error == "shutdown" for r in results):
-        return DeliveryStatus.PENDING, None
+        return Outcome(DeliveryStatus.PENDING)
     if all(outcome is SendOutcome.SENT for outcome in outcomes):
-        return DeliveryStatus.SENT, None
+        return Outcome(DeliveryStatus.SENT)
     if any(result.error == "forbidden" for result in results):
-        return DeliveryStatus.BLOCKED, "forbidden"
-    first_error = next((r.error for r in results if r.outcome is not SendOutcome.SENT), None)
-    return DeliveryStatus.FAILED, first_error
+        return Outcome(DeliveryStatus.BLOCKED, "forbidden")
+    failures = [r for r in results if r.outcome is not SendOutcome.SENT]
+    first_error = failures[0].error
+    any_sent = len(failures) < len(results)
+    if all(r.retryable for r in failures) and not (at_most_once and any_sent):
+        check_after = next(
+            (r.check_after_message_id for r in failures if r.check_after_message_id), None
+        )
+        return Outcome(DeliveryStatus.PENDING, first_error, True, check_after)
+    if at_most_once and any(r.error == "unconfirmed" for r in failures):
+        return Outcome(DeliveryStatus.UNCERTAIN, "unconfirmed")
+    return Outcome(DeliveryStatus.FAILED, first_error)

@@ -49,20 +49,26 @@ def should_screen(person: Person | None) -> bool:
 
 
 class CrisisService:
-    def __init__(self, session: AsyncSession, clock: Clock, rules: CrisisRules) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, rules: CrisisRules | None = None
+    ) -> None:
         self.session = session
         self.clock = clock
         self.rules = rules
         self.flags = CrisisFlagsRepository(session)
 
     def detect(self, texts: Sequence[str]) -> CrisisMatch | None:
+        if self.rules is None:
+            raise RuntimeError("CrisisService was built without crisis rules")
         for text in texts:
             hit = self.rules.match(text)
             if hit is not None:
                 return hit
         return None
 
-    async def screen(self, person: Person | None, text: str, source: str) -> Screened | None:
+    async def screen(
+        self, person: Person | None, text: str, source: str, update_id: int | None = None
+    ) -> Screened | None:
         """Checks one free text; on a hit for a youth: flag + alert, committed at once (before
         any handler runs, so a failing handler cannot lose it)."""
         if not text.strip() or not should_screen(person):
@@ -72,9 +78,23 @@ class CrisisService:
             return None
         if person is None or not person.is_youth:
             return Screened(hit, None)
-        return Screened(hit, await self.record(person, hit, text, source))
+        return Screened(hit, await self.record(person, hit, text, source, update_id=update_id))
 
-    async def record(self, youth: Person, hit: CrisisMatch, text: str, source: str) -> CrisisFlag:
+    async def record(
+        self,
+        youth: Person,
+        hit: CrisisMatch,
+        text: str,
+        source: str,
+        *,
+        update_id: int | None = None,
+    ) -> CrisisFlag:
+        """The flag and the mentor's alert, committed. Once per update: a redelivered update,
+        or the crisis outbox replaying it, gets the flag already recorded."""
+        if update_id is not None:
+            existing = await self.flags.for_update(youth.id, update_id)
+            if existing is not None:
+                return existing
         now = self.clock.now()
         flag = await self.flags.add(
             CrisisFlag(
@@ -83,7 +103,8 @@ class CrisisService:
                 category=hit.category,
                 rule_id=hit.rule_id,
                 source=source[:MAX_SOURCE],
-                text=text,
+                text=text or None,
+                update_id=update_id,
             )
         )
         alert = await AlertService(self.session, self.clock).raise_alert(
@@ -112,6 +133,13 @@ class CrisisService:
         )
         await self.session.commit()
         return flag
+
+    @staticmethod
+    def alert_slots(flag: CrisisFlag) -> list[str]:
+        """The ledger slots of the deliveries this flag raised (sent at once by the caller)."""
+        if flag.alert_id is not None:
+            return [f"alert:{flag.alert_id}"]
+        return [f"flag:{flag.id}:repeat"]
 
     async def own_flag(self, youth: Person, flag_id: int) -> CrisisFlag | None:
         """The flag, when it is this youth's own; a foreign flag id is refused and audited."""

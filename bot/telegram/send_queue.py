@@ -8,7 +8,13 @@ Rules, in plain words:
   again; its later messages wait behind it, so order is kept.
 - 403 (TelegramForbiddenError): the person blocked the bot. ``on_forbidden(chat_id)`` is called
   (mark them unreachable) and that chat's remaining queued messages are dropped (``DROPPED``).
-- Network errors and 5xx: retried with exponential backoff, a bounded number of times.
+- Network errors and 5xx: retried with exponential backoff, a bounded number of times; then
+  the message fails with ``retryable=True`` and the scheduler's ledger tries again later.
+- At-most-once messages (``at_most_once=True``: check-ins, where a duplicate is worse than a
+  late one): after a 5xx or a network error the answer may have been lost after Telegram
+  delivered it, so before sending again the queue asks "did it arrive?" (bot/telegram/
+  arrival_check.py). Arrived: SENT, not sent again. Not arrived: sent again. Cannot tell yet:
+  FAILED with ``check_after_message_id``, so the next try checks first (``check_after``).
 - Any other API error (400 ...): that message fails; the chat's next messages still go.
 
 Each submitted message gets a future with its :class:`SendResult`. ``before_send`` (optional) is
@@ -42,6 +48,7 @@ from aiogram.exceptions import (
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import Message
 
+from bot.telegram.arrival_check import Arrival, ChatMessageIds, did_it_arrive
 from bot.telegram.pacing import LocalPacer, Pacer
 from bot.telegram.retry_after import retry_disabled
 
@@ -69,6 +76,8 @@ class SendResult:
     error: str | None = None
     # True when it failed only through network/server errors (nothing known to have arrived).
     retryable: bool = False
+    # At-most-once whose arrival could not be checked yet: check after this id before resending.
+    check_after_message_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,6 +90,7 @@ class SendStats:
     retry_after: int = 0
     forbidden: int = 0
     network_errors: int = 0
+    arrived_unseen: int = 0  # answers lost, messages found in the chat: not sent again
     failed: int = 0
     dropped: int = 0
 
@@ -91,6 +101,8 @@ class _Item:
     method: SendMethod
     before_send: BeforeSend | None
     future: asyncio.Future[SendResult]
+    at_most_once: bool = False
+    check_after: int | None = None
 
 
 @dataclass
@@ -113,6 +125,7 @@ class SendQueue:
         pacer: Pacer | None = None,
         *,
         on_forbidden: OnForbidden | None = None,
+        arrivals: ChatMessageIds | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         max_in_flight: int = 8,
@@ -124,6 +137,7 @@ class SendQueue:
         self.bot = bot
         self.pacer: Pacer = pacer or LocalPacer(clock=clock)
         self.on_forbidden = on_forbidden
+        self.arrivals = arrivals or ChatMessageIds()
         self.clock = clock
         self.sleep = sleep
         self.max_network_attempts = max_network_attempts
@@ -152,13 +166,21 @@ class SendQueue:
         return self._queued
 
     def submit(
-        self, chat_id: int, method: SendMethod, *, before_send: BeforeSend | None = None
+        self,
+        chat_id: int,
+        method: SendMethod,
+        *,
+        before_send: BeforeSend | None = None,
+        at_most_once: bool = False,
+        check_after: int | None = None,
     ) -> asyncio.Future[SendResult]:
         if self._runner is None:
             raise RuntimeError("SendQueue.start() was not called")
         future: asyncio.Future[SendResult] = asyncio.get_running_loop().create_future()
         chat = self._chats.setdefault(chat_id, _Chat())
-        chat.items.append(_Item(chat_id, method, before_send, future))
+        chat.items.append(
+            _Item(chat_id, method, before_send, future, at_most_once, check_after)
+        )
         self._queued += 1
         if not chat.busy and len(chat.items) == 1:
             self._make_ready(chat_id, self.clock())
@@ -260,10 +282,28 @@ class SendQueue:
             elif self._chats.get(item.chat_id) is chat:
                 del self._chats[item.chat_id]
 
+    async def _arrival(self, item: _Item, after_id: int | None) -> Arrival:
+        with retry_disabled():
+            return await did_it_arrive(
+                self.bot, self.arrivals, item.chat_id, after_id, item.method.reply_markup
+            )
+
+    def _arrived(self) -> SendResult:
+        self.stats.arrived_unseen += 1
+        return SendResult(SendOutcome.SENT)
+
     async def _attempts(self, item: _Item) -> SendResult:
         """Sends with retries, holding one in-flight slot whenever a request is out."""
         retry_afters = network_failures = 0
+        if item.check_after is not None:
+            # An earlier try lost Telegram's answer: look before sending again.
+            arrival = await self._arrival(item, item.check_after)
+            if arrival is Arrival.ARRIVED:
+                return self._arrived()
+            if arrival is Arrival.UNKNOWN:
+                return self._unconfirmed(item.check_after)
         while True:
+            after_id = self.arrivals.last_id(item.chat_id) or item.check_after
             try:
                 # The queue paces and waits out 429s itself; the session middleware must not.
                 with retry_disabled():
@@ -283,6 +323,12 @@ class SendQueue:
             except (TelegramNetworkError, TelegramServerError) as exc:
                 self.stats.network_errors += 1
                 network_failures += 1
+                if item.at_most_once:
+                    arrival = await self._arrival(item, after_id)
+                    if arrival is Arrival.ARRIVED:
+                        return self._arrived()
+                    if arrival is Arrival.UNKNOWN:
+                        return self._unconfirmed(after_id)
                 if network_failures >= self.max_network_attempts:
                     return self._failed(_error_code(exc), retryable=True)
                 delay = min(self.backoff_max, self.backoff_base * 2 ** (network_failures - 1))
@@ -302,6 +348,17 @@ class SendQueue:
             await self._slots.acquire()
         while (wait := await self.pacer.try_acquire(chat_id)) > 0:
             await self.sleep(wait)
+
+    def _unconfirmed(self, after_id: int | None) -> SendResult:
+        """At-most-once, and whether it arrived cannot be told yet. Without a known last id
+        it can never be told: not retryable (the ledger records it uncertain)."""
+        self.stats.failed += 1
+        return SendResult(
+            SendOutcome.FAILED,
+            error="unconfirmed",
+            retryable=after_id is not None,
+            check_after_message_id=after_id,
+        )
 
     def _failed(self, code: str, *, retryable: bool = False) -> SendResult:
         self.stats.failed += 1

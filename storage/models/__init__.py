@@ -25,6 +25,7 @@ from storage.models.safety import (
     ErasureRequest,
     ErasureStatus,
     ProcessedUpdate,
+    QuarantinedUpdate,
     SafetyPlan,
 )
 from storage.models.youth import YouthSettings
@@ -73,5 +74,6 @@ __all__ = [
     "ErasureRequest",
     "ErasureStatus",
     "ProcessedUpdate",
+    "QuarantinedUpdate",
     "SafetyPlan",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UtcDateTime
@@ -23,6 +23,8 @@ class DeliveryStatus(StrEnum):
     ``sending``: committed just before the first message leaves; never sent again.
     ``uncertain``: was ``sending`` when its process died; it may or may not have arrived.
     ``missed``: became due longer ago than the grace window and was never sent.
+    ``expired``: kept failing for a retryable reason (Telegram or the network away) until the
+    message no longer made sense (``expires_at``); ``error`` says why.
     """
 
     PENDING = "pending"
@@ -34,6 +36,7 @@ class DeliveryStatus(StrEnum):
     MISSED = "missed"
     CANCELLED = "cancelled"
     UNCERTAIN = "uncertain"
+    EXPIRED = "expired"
 
 
 class Delivery(Base):
@@ -61,5 +64,10 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Small JSON for the composer (ids, flags) — never a text written by a youth.
     payload: Mapped[str] = mapped_column(Text, default="{}")
+    # Retried after an outage until this moment, then ``expired`` (set at the first retry).
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # "Did it arrive?": the chat's last known message id before a send whose answer was lost.
+    # The next attempt first looks for a message of ours after it (at-most-once kinds).
+    check_after_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # A short error code ("forbidden", "network", ...), never an error text.
     error: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.crypto import EncryptedText
@@ -27,6 +27,9 @@ class CrisisFlag(Base):
     (cleared when they say no, or when they never answer)."""
 
     __tablename__ = "crisis_flags"
+    __table_args__ = (
+        UniqueConstraint("person_id", "update_id", name="uq_crisis_flags_person_update"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -43,6 +46,9 @@ class CrisisFlag(Base):
     # None: not answered yet; True: the mentor may read `text`; False: kept private.
     share_text: Mapped[bool | None] = mapped_column(default=None)
     text: Mapped[str | None] = mapped_column(EncryptedText, default=None)
+    # The Telegram update the text came in: a redelivered update, or the crisis outbox replaying
+    # it after an outage, finds this flag instead of raising a second one.
+    update_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class SafetyPlan(Base):
@@ -94,3 +100,20 @@ class ProcessedUpdate(Base):
     fingerprint: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class QuarantinedUpdate(Base):
+    """An update that could not be parsed or whose handling failed with a bug: acknowledged
+    and skipped, kept here by ids and types only (never its content) so staff can count and
+    investigate. One row per (bot, update)."""
+
+    __tablename__ = "quarantined_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # "message", "callback_query", ... or "unknown"; the stage: "parse" or "handle".
+    update_type: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(16))
+    # The exception type, e.g. "ValidationError" — never its message.
+    error: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,15 +113,37 @@ class DeliveriesRepository:
         instance: str,
         claimed_at: datetime,
     ) -> Sequence[Delivery]:
-        """Claims up to ``limit`` pending rows due in [not_before, now], oldest first."""
-        due_ids = (
-            select(Delivery.id)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING.value,
-                Delivery.due_at >= not_before,
+        """Claims up to ``limit`` pending rows due in [not_before, now], oldest first; rows
+        being retried after an outage (``expires_at`` set) are due until they expire."""
+        return await self._claim(
+            and_(
+                or_(Delivery.due_at >= not_before, Delivery.expires_at.is_not(None)),
                 Delivery.due_at <= now,
                 Delivery.next_attempt_at <= now,
-            )
+                or_(Delivery.expires_at.is_(None), Delivery.expires_at > now),
+            ),
+            limit=limit,
+            instance=instance,
+            claimed_at=claimed_at,
+        )
+
+    async def claim_slots(
+        self, slot_keys: Sequence[str], *, instance: str, claimed_at: datetime
+    ) -> Sequence[Delivery]:
+        """Claims the pending rows with these slot keys (any person): sent at once."""
+        return await self._claim(
+            Delivery.slot_key.in_(list(slot_keys)),
+            limit=max(len(slot_keys) * 50, 1),
+            instance=instance,
+            claimed_at=claimed_at,
+        )
+
+    async def _claim(
+        self, condition: Any, *, limit: int, instance: str, claimed_at: datetime
+    ) -> Sequence[Delivery]:
+        due_ids = (
+            select(Delivery.id)
+            .where(Delivery.status == DeliveryStatus.PENDING.value, condition)
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -143,15 +165,20 @@ class DeliveriesRepository:
         result = await self.session.execute(statement)
         return sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))
 
-    async def start_sending(self, delivery_id: int, instance: str, now: datetime) -> bool:
-        """claimed → sending, only for the claim holder; False means: do not send."""
-        return await self._move(
-            delivery_id,
-            instance,
-            DeliveryStatus.CLAIMED,
-            status=DeliveryStatus.SENDING.value,
-            claimed_at=now,
-        )
+    async def start_sending(
+        self,
+        delivery_id: int,
+        instance: str,
+        now: datetime,
+        check_after_message_id: int | None = None,
+    ) -> bool:
+        """claimed → sending, only for the claim holder; False means: do not send.
+        ``check_after_message_id``: the chat's last known message id, kept for a "did it
+        arrive?" check should this process die with the message in flight."""
+        values: dict[str, Any] = {"status": DeliveryStatus.SENDING.value, "claimed_at": now}
+        if check_after_message_id is not None:
+            values["check_after_message_id"] = check_after_message_id
+        return await self._move(delivery_id, instance, DeliveryStatus.CLAIMED, **values)
 
     async def finish(
         self,
@@ -180,9 +207,20 @@ class DeliveriesRepository:
         return result.rowcount == 1
 
     async def retry_later(
-        self, delivery_id: int, instance: str, next_attempt_at: datetime, error: str
+        self,
+        delivery_id: int,
+        instance: str,
+        next_attempt_at: datetime,
+        error: str,
+        *,
+        expires_at: datetime | None = None,
+        check_after_message_id: int | None = None,
     ) -> bool:
-        """claimed or sending (nothing left) → pending again, to be claimed at next_attempt_at."""
+        """claimed or sending (nothing left, or arrival to be checked first) → pending again,
+        to be claimed at next_attempt_at; with ``expires_at`` it is due until then."""
+        extra: dict[str, Any] = {"check_after_message_id": check_after_message_id}
+        if expires_at is not None:
+            extra["expires_at"] = expires_at
         statement = (
             update(Delivery)
             .where(
@@ -196,6 +234,7 @@ class DeliveriesRepository:
                 claimed_by=None,
                 claimed_at=None,
                 error=error,
+                **extra,
             )
             .execution_options(synchronize_session=False)
         )
@@ -251,10 +290,59 @@ class DeliveriesRepository:
         )
 
     async def mark_overdue_missed(self, due_before: datetime) -> int:
-        """Pending rows due before the grace window began → missed (not sent late)."""
+        """Pending rows due before the grace window began → missed (not sent late). Rows
+        being retried after an outage have their own end (``expires_at``)."""
         return await self._bulk_status(
-            DeliveryStatus.PENDING, DeliveryStatus.MISSED, Delivery.due_at < due_before
+            DeliveryStatus.PENDING,
+            DeliveryStatus.MISSED,
+            and_(Delivery.due_at < due_before, Delivery.expires_at.is_(None)),
         )
+
+    async def expire(self, now: datetime) -> Sequence[Delivery]:
+        """Pending retries whose message no longer makes sense → expired (the last error,
+        e.g. "server_error", stays as the reason)."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING.value,
+                Delivery.expires_at.is_not(None),
+                Delivery.expires_at <= now,
+            )
+            .values(status=DeliveryStatus.EXPIRED.value)
+            .returning(Delivery)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        return result.scalars().all()
+
+    async def uncertain(self) -> list[tuple[Delivery, str]]:
+        """Rows left in flight by a process that died, with the person's time zone."""
+        result = await self.session.execute(
+            select(Delivery, Person.timezone)
+            .join(Person, Person.id == Delivery.person_id)
+            .where(Delivery.status == DeliveryStatus.UNCERTAIN.value)
+        )
+        return [(row, timezone) for row, timezone in result.all()]
+
+    async def requeue_uncertain(
+        self, delivery_id: int, now: datetime, expires_at: datetime
+    ) -> bool:
+        """uncertain → pending (sent again, or checked first when it knows the chat's last
+        message id before the send)."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.UNCERTAIN.value)
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                next_attempt_at=now,
+                expires_at=expires_at,
+                claimed_by=None,
+                claimed_at=None,
+                error="reconciled",
+            )
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount == 1
 
     async def _bulk_status(
         self, old: DeliveryStatus, new: DeliveryStatus, condition: Any, **values: Any

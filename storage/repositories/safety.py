@@ -24,6 +24,14 @@ class CrisisFlagsRepository:
     async def get(self, flag_id: int) -> CrisisFlag | None:
         return await self.session.get(CrisisFlag, flag_id)
 
+    async def for_update(self, person_id: int, update_id: int) -> CrisisFlag | None:
+        result = await self.session.execute(
+            select(CrisisFlag).where(
+                CrisisFlag.person_id == person_id, CrisisFlag.update_id == update_id
+            )
+        )
+        return result.scalar_one_or_none()
+
     async def for_person(self, person_id: int) -> Sequence[CrisisFlag]:
         result = await self.session.execute(
             select(CrisisFlag).where(CrisisFlag.person_id == person_id).order_by(CrisisFlag.id)

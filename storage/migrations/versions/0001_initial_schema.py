@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:20:52.468833
+Create Date: 2026-12-05 08:52:03.080639
 """
 from alembic import op
 import sqlalchemy as sa
@@ -64,6 +64,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processed_updates_claimed_at'), ['claimed_at'], unique=False)
+
+    op.create_table('quarantined_updates',
+    sa.Column('bot_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('update_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('update_type', sa.String(length=32), nullable=False),
+    sa.Column('stage', sa.String(length=16), nullable=False),
+    sa.Column('error', sa.String(length=64), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('bot_id', 'update_id', name=op.f('pk_quarantined_updates'))
+    )
+    with op.batch_alter_table('quarantined_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quarantined_updates_created_at'), ['created_at'], unique=False)
 
     op.create_table('activities',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -183,6 +195,8 @@ def upgrade() -> None:
     sa.Column('sent_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('expires_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('check_after_message_id', sa.BigInteger(), nullable=True),
     sa.Column('error', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_deliveries_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
@@ -436,9 +450,11 @@ def upgrade() -> None:
     sa.Column('responded_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('share_text', sa.Boolean(), nullable=True),
     sa.Column('text', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('update_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_crisis_flags_alert_id_alerts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_crisis_flags_person_id_people'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_flags'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crisis_flags')),
+    sa.UniqueConstraint('person_id', 'update_id', name='uq_crisis_flags_person_update')
     )
     with op.batch_alter_table('crisis_flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crisis_flags_person_id'), ['person_id'], unique=False)
@@ -546,6 +562,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_activities_youth_deleted')
 
     op.drop_table('activities')
+    with op.batch_alter_table('quarantined_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quarantined_updates_created_at'))
+
+    op.drop_table('quarantined_updates')
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_processed_updates_claimed_at'))
 
