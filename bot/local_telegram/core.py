@@ -102,6 +102,10 @@ class FakeTelegram:
         self.allowed_updates: list[str] | None = None
 
         self.pending_updates: list[dict[str, Any]] = []
+        # Fault injection: ``fault(method, params)`` → None, "before" (502 and nothing done:
+        # Telegram or its gateway away) or "after" (done, then 502: the answer was lost).
+        self.fault: Callable[[str, dict[str, Any]], str | None] | None = None
+        self.count_5xx = 0
         self._sink: UpdateSink | None = None
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
@@ -333,6 +337,9 @@ class FakeTelegram:
                 raise ApiError(404, self._not_found(method))
             typed = spec.coerce_params(name, params)
             record.params = typed
+            fault = self.fault(name, typed) if self.fault is not None else None
+            if fault == "before":
+                raise ApiError(502, "Bad Gateway")
             missing = spec.missing_required(name, typed)
             if missing:
                 field = missing[0]
@@ -340,6 +347,8 @@ class FakeTelegram:
                     "message text is empty" if field == "text" else f"{field} is empty"
                 )
             result = await handler(self, typed, files)
+            if fault == "after":
+                raise ApiError(502, "Bad Gateway")
             record.status = 200
             return 200, {"ok": True, "result": result}
         except spec.ParamError as exc:
@@ -351,6 +360,8 @@ class FakeTelegram:
                 self.count_429 += 1
             elif exc.code == 403:
                 self.count_403 += 1
+            elif exc.code >= 500:
+                self.count_5xx += 1
             return exc.code, exc.envelope()
         finally:
             if not polling:
