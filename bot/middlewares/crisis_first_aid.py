@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class CrisisFirstAid:
     hit: CrisisMatch
     answered: bool = False
     recorded: bool = False
+    in_outbox: bool = False
 
 
 def screened_message(update: Update) -> tuple[Message, str, str] | None:
@@ -59,8 +61,14 @@ def screened_message(update: Update) -> tuple[Message, str, str] | None:
 
 
 class CrisisFirstAidMiddleware(BaseMiddleware):
-    def __init__(self, outbox: CrisisOutbox) -> None:
+    """``given`` remembers, per update, what first aid already did in this process: while an
+    outage lasts the same update comes back every few seconds, and the young person should
+    get the crisis answer once, not at every redelivery."""
+
+    def __init__(self, outbox: CrisisOutbox, remember: int = 4096) -> None:
         self.outbox = outbox
+        self.remember = remember
+        self.given: OrderedDict[tuple[int, int], CrisisFirstAid] = OrderedDict()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
@@ -70,7 +78,9 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
         hit = runtime.crisis_rules.match(found[1]) if found else None
         if found is None or hit is None:
             return await handler(event, data)
-        aid = data["crisis_first_aid"] = CrisisFirstAid(hit)
+        key = (data["bot"].id, event.update_id)
+        aid = self.given.get(key) or CrisisFirstAid(hit)
+        data["crisis_first_aid"] = aid
         try:
             return await handler(event, data)
         except TelegramForbiddenError:
@@ -82,6 +92,9 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
                 type(exc).__name__,
             )
             await self._first_aid(aid, event, found, data)
+            self.given[key] = aid
+            while len(self.given) > self.remember:
+                self.given.popitem(last=False)
             raise
 
     async def _first_aid(
@@ -98,13 +111,14 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
             except Exception as exc:  # noqa: BLE001 - go on to store the flag regardless
                 log.error("update %s: crisis answer not sent: %s", update.update_id,
                           type(exc).__name__)  # fmt: skip
-        if aid.recorded or message.from_user is None:
+        if aid.recorded or aid.in_outbox or message.from_user is None:
             return
         entry = new_entry(
             bot.id, update.update_id, message.from_user.id, aid.hit, source,
             runtime.clock.now(), text,
         )  # fmt: skip
         self.outbox.append(entry)
+        aid.in_outbox = True
         # The database may well be there (Redis away, or a bug): then store it now, and the
         # alert leaves at once; otherwise the next scheduler pass after the outage does it.
         try:

@@ -1,4 +1,4 @@
-""""Did it arrive?" — for messages where a duplicate is worse than a late one (check-ins).
+""" "Did it arrive?" — for messages where a duplicate is worse than a late one (check-ins).
 
 When Telegram's answer to a send is lost (a 5xx or a dropped connection), the message may or
 may not be in the chat. In a private chat, message ids go up by one for every message, the

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_SECONDS = 25
 RETRY_BASE_SECONDS = 1.0
 RETRY_MAX_SECONDS = 30.0
+# Updates not acknowledged (an outage): asked for again at least this often, so people are
+# answered within seconds of the database or Redis coming back.
+REDELIVERY_MAX_SECONDS = 5.0
 
 
 class GetRawUpdates(TelegramMethod[list[dict[str, Any]]]):
@@ -57,9 +60,9 @@ def next_offset(batch: Sequence[tuple[int, Intake]], current: int | None) -> int
     return current
 
 
-def backoff(failures: int) -> float:
-    """Exponential with jitter: 1, 2, 4 … s, capped at 30 s."""
-    step: float = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** max(failures - 1, 0))
+def backoff(failures: int, cap: float = RETRY_MAX_SECONDS) -> float:
+    """Exponential with jitter: 1, 2, 4 … s, capped (30 s by default)."""
+    step: float = min(cap, RETRY_BASE_SECONDS * 2 ** max(failures - 1, 0))
     return step * (0.5 + random.random() / 2)
 
 
@@ -111,7 +114,7 @@ async def poll_updates(
         offset = next_offset(outcomes, offset)
         if any(outcome is Intake.RETRY for _, outcome in outcomes):
             failures += 1
-            await _pause(stop, backoff(failures))
+            await _pause(stop, backoff(failures, REDELIVERY_MAX_SECONDS))
         else:
             failures = 0
     if offset is not None:

@@ -105,9 +105,7 @@ class UpdateQuarantine:
         self.counts[stage] += 1
         if self.on_quarantined is not None:
             self.on_quarantined(stage)
-        log.warning(
-            "update %s (%s) quarantined at %s: %s", update_id, update_type, stage, error
-        )
+        log.warning("update %s (%s) quarantined at %s: %s", update_id, update_type, stage, error)
 
 
 class UpdateIntake:

@@ -13,7 +13,9 @@ from tests.harness import Harness
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
 
-async def onboard_cohort(h: Harness, youths: int, first_id: int = 1000) -> tuple[Person, list[FakeUser]]:
+async def onboard_cohort(
+    h: Harness, youths: int, first_id: int = 1000
+) -> tuple[Person, list[FakeUser]]:
     """A mentor (id ``first_id``) and ``youths`` youths linked to them (check-in at 09:00)."""
     mentor = h.user(first_id, "Mentorine")
     mentor_person = await h.onboard(mentor, Role.MENTOR)

@@ -32,9 +32,7 @@ YOUTHS = 12
 async def h(fault_database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
     # One try in the send queue: every failure goes straight back to the ledger, so each
     # scheduler pass is one attempt (the queue's own short retries are tested elsewhere).
-    async with running_harness(
-        fault_database_url, clock, send_max_network_attempts=1
-    ) as running:
+    async with running_harness(fault_database_url, clock, send_max_network_attempts=1) as running:
         yield running
 
 
