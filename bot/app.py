@@ -286,7 +286,9 @@ async def publish_menu_safely(app: App) -> None:
 
 def update_intake(app: App) -> UpdateIntake:
     """The edge for raw updates (polling and webhook): hygiene, parse, quarantine, ACK."""
-    return UpdateIntake(app.dp, app.bot, app.dp["update_quarantine"])
+    return UpdateIntake(
+        app.dp, app.bot, app.dp["update_quarantine"], app.scheduling.send_queue.arrivals
+    )
 
 
 async def run_polling(settings: Settings) -> None:

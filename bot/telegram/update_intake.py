@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.ops.failure_kind import is_infrastructure_failure
+from bot.telegram.arrival_check import ChatMessageIds
 from storage.repositories.quarantine import QuarantineRepository
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,17 @@ class UpdateQuarantine:
 class UpdateIntake:
     """``await intake.take(raw)`` → what the transport must answer (see Intake)."""
 
-    def __init__(self, dp: Dispatcher, bot: Bot, quarantine: UpdateQuarantine) -> None:
+    def __init__(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        quarantine: UpdateQuarantine,
+        arrivals: ChatMessageIds | None = None,
+    ) -> None:
         self.dp = dp
         self.bot = bot
         self.quarantine = quarantine
+        self.arrivals = arrivals
         self.counts: Counter[Intake] = Counter()
 
     async def take(self, raw: Any) -> Intake:
@@ -132,6 +140,9 @@ class UpdateIntake:
             update = Update.model_validate(raw, context={"bot": self.bot})
         except ValidationError as exc:
             return await self._quarantine(update_id, kind, "parse", exc)
+        if self.arrivals is not None and update.message is not None:
+            # The chat's latest message id: where a "did it arrive?" check starts.
+            self.arrivals.saw(update.message.chat.id, update.message.message_id, ours=False)
         try:
             await self.dp.feed_update(self.bot, update)
         except Exception as exc:

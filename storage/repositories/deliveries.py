@@ -429,7 +429,8 @@ class ScheduleCandidatesRepository:
     async def sent_without_follow_up(
         self, kind: str, follow_up_kind: str, due_since: datetime
     ) -> list[SentCheckin]:
-        """Sent ``kind`` rows due since ``due_since`` with no ``follow_up_kind`` row yet."""
+        """Sent (or uncertain) ``kind`` rows due since ``due_since`` with no
+        ``follow_up_kind`` row yet."""
         follow_up = Delivery.__table__.alias("follow_up")
         result = await self.session.execute(
             select(
@@ -450,7 +451,9 @@ class ScheduleCandidatesRepository:
             )
             .where(
                 Delivery.kind == kind,
-                Delivery.status == DeliveryStatus.SENT.value,
+                # Uncertain: in flight when a process died, most likely arrived; its
+                # follow-up (which shows the open check-in again) is the safe way to be sure.
+                Delivery.status.in_([DeliveryStatus.SENT.value, DeliveryStatus.UNCERTAIN.value]),
                 Delivery.due_at >= due_since,
                 follow_up.c.id.is_(None),
                 Person.left_at.is_(None),

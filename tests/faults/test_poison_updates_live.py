@@ -109,10 +109,11 @@ def _message(update_id: int, user_id: int, text_json: str) -> str:
 
 async def test_webhook_answers_by_what_the_update_is(database_url: str, tmp_path: Path) -> None:
     log_path = tmp_path / "fremad.log"
-    async with webhook_bot(database_url, log_path, WEBHOOK_SECRET=SECRET) as (live, _server, url), aiohttp.ClientSession(
-        headers={SECRET_HEADER: str(live.tg.webhook_secret),
-                 "Content-Type": "application/json"}
-    ) as http:  # fmt: skip
+    headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    async with (
+        webhook_bot(database_url, log_path, WEBHOOK_SECRET=SECRET) as (live, _server, url),
+        aiohttp.ClientSession(headers=headers) as http,
+    ):
 
         async def post(body: str) -> int:
             async with http.post(url, data=body.encode("utf-8", "surrogatepass")) as response:

@@ -188,3 +188,28 @@ async def test_crisis_answer_is_retried_and_the_alert_leaves_in_the_same_update(
     assert "Jeg er i sikkerhed lige nu" in youth.buttons()
     assert bot_messages(h.tg, mentor.telegram_id) == mentor_before + 1
     assert await statuses(h, "alert") == {"sent": 1}
+
+
+async def test_checkins_left_uncertain_still_get_their_reminder(h: Harness) -> None:
+    """Probe item 6, when the chat cannot be checked (a new process that never saw it, and
+    no last id kept): the row stays ``uncertain`` — never resent — but counts as sent for the
+    gentle reminder, which shows the open check-in again."""
+    _mentor, youths = await onboard_cohort(h, 3)
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=CPH)
+    await tick_at(h, nine)
+    async with h.app.sessionmaker() as session:
+        await session.execute(text(
+            "UPDATE deliveries SET status = 'sending', claimed_by = 'killed:1', sent_at = NULL,"
+            " check_after_message_id = NULL WHERE kind = 'checkin'"))  # fmt: skip
+        delay = (await session.execute(text(
+            "SELECT MAX(reminder_delay_minutes) FROM youth_settings"))).scalar_one()  # fmt: skip
+        await session.commit()
+    after_send = {user.id: bot_messages(h.tg, user.id) for user in youths}
+    later = await tick_at(h, nine + timedelta(minutes=5))
+    assert later.uncertain == 3 and later.reconciled == 0
+    assert {user.id: bot_messages(h.tg, user.id) for user in youths} == after_send
+    await tick_at(h, nine + timedelta(minutes=delay))
+    reminders = await statuses(h, "reminder")
+    report("uncertain, not checkable", checkins=3, uncertain=later.uncertain, reminders=reminders)
+    assert await statuses(h, "checkin") == {"uncertain": 3}
+    assert reminders == {"sent": 3}
