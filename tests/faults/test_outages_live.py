@@ -176,32 +176,39 @@ async def outage_while_youths_write(
     assert answered == YOUTHS
     assert pending_outbox == 0
     assert leaked == []
+    if ready_in_outage.startswith("/readyz"):  # probe item 4, once /readyz exists (issue 19)
+        assert ready_in_outage == "/readyz=503"
+
+
+async def run_outage(
+    url: str,
+    tmp_path: Path,
+    title: str,
+    stop: Callable[[], None],
+    start: Callable[[], None],
+    **env: str,
+) -> None:
+    """`fremad run` on the suite's own database (plus ``env``), then the outage."""
+    log_path, outbox, port = tmp_path / "fremad.log", tmp_path / "outbox.jsonl", free_port()
+    async with live_bot(
+        url, log_path, rate_limits=False, ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
+        SCHEDULER_ENABLED="false", CRISIS_OUTBOX_PATH=str(outbox), HEALTH_PORT=str(port), **env,
+    ) as live:  # fmt: skip
+        await outage_while_youths_write(live, url, log_path, outbox, title, stop, start, port)
 
 
 async def test_crisis_texts_survive_a_database_outage(
     own_postgres: OwnPostgres, fault_database_url: str, tmp_path: Path
 ) -> None:
-    log_path, outbox, port = tmp_path / "fremad.log", tmp_path / "outbox.jsonl", free_port()
-    async with live_bot(
-        fault_database_url, log_path, rate_limits=False, ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
-        SCHEDULER_ENABLED="false", CRISIS_OUTBOX_PATH=str(outbox), HEALTH_PORT=str(port),
-    ) as live:  # fmt: skip
-        await outage_while_youths_write(
-            live, fault_database_url, log_path, outbox, "PostgreSQL stopped",
-            own_postgres.stop, own_postgres.start, port,
-        )  # fmt: skip
+    await run_outage(
+        fault_database_url, tmp_path, "PostgreSQL stopped", own_postgres.stop, own_postgres.start
+    )
 
 
 async def test_crisis_texts_survive_redis_killed(
     own_redis: OwnRedis, fault_database_url: str, tmp_path: Path
 ) -> None:
-    log_path, outbox, port = tmp_path / "fremad.log", tmp_path / "outbox.jsonl", free_port()
-    async with live_bot(
-        fault_database_url, log_path, rate_limits=False, ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
-        SCHEDULER_ENABLED="false", CRISIS_OUTBOX_PATH=str(outbox), HEALTH_PORT=str(port),
+    await run_outage(
+        fault_database_url, tmp_path, "Redis killed", own_redis.kill, own_redis.start,
         REDIS_URL=own_redis.url,
-    ) as live:  # fmt: skip
-        await outage_while_youths_write(
-            live, fault_database_url, log_path, outbox, "Redis killed",
-            own_redis.kill, own_redis.start, port,
-        )  # fmt: skip
+    )  # fmt: skip
