@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from bot.dialogs.diagnostics import Problem
+from bot.dialogs.triggers import parse_trigger
 from bot.dialogs.model import (
     COMPARE_OPS,
     AllOf,
@@ -139,6 +140,12 @@ def parse_script(data: Mapping[str, Any], name: str, problems: list[Problem]) ->
         start=str(data.get("start") or steps[0].id),
         variables={str(k): int(v) for k, v in data.get("variables", {}).items()},
         name=name,
+        audience=data.get("audience", "youths"),
+        triggers=tuple(
+            trigger
+            for i, raw in enumerate(data.get("triggers", []))
+            if (trigger := parse_trigger(raw, ("triggers", i), parse_condition, problems))
+        ),
     )
 
 

@@ -21,6 +21,12 @@ from bot.dialogs.model import (
     Step,
     Subgoal,
 )
+from bot.dialogs.triggers import (
+    RESERVED_COMMANDS,
+    CommandTrigger,
+    event_variables,
+    trigger_problems,
+)
 from bot.dialogs.render import ANSWER_PREFIX, VARIABLES, tag_problems, variables_in
 from bot.dialogs.render import worst_case_length as rendered_length
 
@@ -174,9 +180,20 @@ def script_problems(
     script: Script, *, subgoal_ids: Collection[str], require_en: bool = True
 ) -> list[Problem]:
     problems: list[Problem] = []
-    lengths = {**VARIABLES, **script.variables, **_answer_lengths(script)}
+    lengths = {
+        **VARIABLES,
+        **event_variables(script.triggers),
+        **script.variables,
+        **_answer_lengths(script),
+    }
     texts = _TextChecker(problems, require_en, lengths)
     texts.text(script.title, ("title",), "title")
+    problems += trigger_problems(
+        script.triggers, script.audience, reserved_commands=RESERVED_COMMANDS
+    )
+    for trigger in script.triggers:
+        if isinstance(trigger, CommandTrigger) and trigger.description:
+            texts.languages(trigger.description, (*trigger.path, "description"), "description")
     if script.description:
         texts.text(script.description, ("description",), "description")
 
@@ -198,7 +215,7 @@ def script_problems(
     if script.start not in ids:
         problems.append(Problem(("start",), f"start step '{script.start}' does not exist"))
     loop_keys = {s.key for s in script.steps if s.key and s.for_each}
-    var_names = set(VARIABLES) | set(script.variables)
+    var_names = set(VARIABLES) | set(script.variables) | set(event_variables(script.triggers))
     for step in script.steps:
         problems += _targets(step, ids)
         problems += _conditions_ok(step, set(keys), loop_keys, var_names)
