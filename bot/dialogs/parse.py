@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from bot.dialogs.diagnostics import Problem
-from bot.dialogs.triggers import parse_trigger
 from bot.dialogs.model import (
     COMPARE_OPS,
     AllOf,
@@ -30,6 +29,7 @@ from bot.dialogs.model import (
     StepType,
     Subgoal,
 )
+from bot.dialogs.triggers import parse_trigger
 
 
 def _loc(value: Any) -> Localized:

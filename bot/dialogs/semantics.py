@@ -21,14 +21,14 @@ from bot.dialogs.model import (
     Step,
     Subgoal,
 )
+from bot.dialogs.render import ANSWER_PREFIX, VARIABLES, tag_problems, variables_in
+from bot.dialogs.render import worst_case_length as rendered_length
 from bot.dialogs.triggers import (
     RESERVED_COMMANDS,
     CommandTrigger,
     event_variables,
     trigger_problems,
 )
-from bot.dialogs.render import ANSWER_PREFIX, VARIABLES, tag_problems, variables_in
-from bot.dialogs.render import worst_case_length as rendered_length
 
 TELEGRAM_TEXT_LIMIT = 4096
 BUTTON_LABEL_LIMIT = 64

@@ -37,9 +37,36 @@ DAY_GROUPS: Mapping[str, frozenset[int]] = {
 # Fremad's own commands (bot/telegram/commands.py and /start, /help): a script cannot take them
 # unless it is the built-in feature's own script (a test keeps this list complete).
 RESERVED_COMMANDS: frozenset[str] = frozenset(
-    """start help cancel attendance belief checkin cohort delete goals invite mydata mysummary
-    pause plan progress quiet rate rating resume safetyplan scripts settings sos subgoals success
-    successes summaryday youths""".split()
+    {
+        "start",
+        "help",
+        "cancel",
+        "attendance",
+        "belief",
+        "checkin",
+        "cohort",
+        "delete",
+        "goals",
+        "invite",
+        "mydata",
+        "mysummary",
+        "pause",
+        "plan",
+        "progress",
+        "quiet",
+        "rate",
+        "rating",
+        "resume",
+        "safetyplan",
+        "scripts",
+        "settings",
+        "sos",
+        "subgoals",
+        "success",
+        "successes",
+        "summaryday",
+        "youths",
+    }
 )
 
 # Built-in features that start their own script (with context only they have).
@@ -67,18 +94,19 @@ EVENTS: Mapping[str, EventInfo] = {
         "a check-in's mood answer was low (2 or less on the 1–5 scale)", {"mood": 2}
     ),
     "absence_with_reason": EventInfo(
-        "the young person said they were not at an activity, and why",
-        {"activity": 200, "date": 32, "reason": 64},
+        "the young person said they were not at an activity, and why (`reason`: ill, "
+        "overslept, anxiety, transport or other)",
+        {"date": 32, "reason": 16},
     ),
-    "goal_step_done": EventInfo("a step towards a goal was done", {"goal": 1000, "step": 1000}),
-    "goal_step_missed": EventInfo(
-        "a step towards a goal was not done (dropped)", {"goal": 1000, "step": 1000}
-    ),
+    "goal_step_done": EventInfo("a step towards a goal was done", {}),
+    "goal_step_missed": EventInfo("a step towards a goal was given up (dropped)", {}),
     "silent_days": EventInfo(
         "no check-in answered for `after_days` check-in days in a row", {"days_missed": 6}
     ),
     "success": EventInfo("a success was noted (by the young person or their mentor)", {}),
-    "mentor_note": EventInfo("the mentor wrote a note about the young person", {}),
+    "mentor_note": EventInfo(
+        "the mentor wrote a note about the young person", {"mentor_name": 128}
+    ),
     "activity_ended": EventInfo(
         "a planned activity ended (only the attendance feature starts a script on it)",
         {"activity": 200, "date": 32, "time": 5},

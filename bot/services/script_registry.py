@@ -145,3 +145,27 @@ class ScriptRegistry:
                 raise
             return existing
         return row
+
+
+async def check_all_scripts(
+    registry: ScriptRegistry, session: AsyncSession, now: datetime
+) -> tuple[list[LintMessage], list[LintMessage]]:
+    """Every shipped file (stored the first time) and every stored active version, linted.
+
+    Returns (shipped problems, published problems): errors only, each naming file:line.
+    """
+    shipped: list[LintMessage] = []
+    for script_id in registry.shipped_ids():
+        checked = check_file(registry.shipped_path(script_id), require_en=True)
+        shipped += [m for m in checked.messages if m.severity == "error"]
+        if checked.ok:
+            await registry.active_document(session, script_id, now)
+    published: list[LintMessage] = []
+    for row in await ScriptVersionsRepository(session).all_active():
+        result = check_bytes(row.source.encode("utf-8"), _stored_name(row), require_en=False)
+        published += [m for m in result.messages if m.severity == "error"]
+    return shipped, published
+
+
+def _stored_name(row: ScriptVersion) -> str:
+    return f"{row.script_id}.yaml (version {row.version}, published)"
