@@ -46,6 +46,15 @@ async def rows(app: App, model: type[Row]) -> list[Row]:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
 
 
+async def versions_of(app: App, script_id: str) -> list[ScriptVersion]:
+    """The stored versions of one script (every shipped script is stored at start)."""
+    return [v for v in await rows(app, ScriptVersion) if v.script_id == script_id]
+
+
+async def staff_published(app: App) -> list[ScriptVersion]:
+    return [v for v in await rows(app, ScriptVersion) if v.published_by_id is not None]
+
+
 async def expected_input(app: App, user: FakeUser) -> tuple[str, dict[str, float | None]] | None:
     """What the open question takes, with a number question's limits; None when finished."""
     async with app.sessionmaker() as session:
