@@ -87,7 +87,8 @@ async def on_script_file(
         return
     outcome = await script_publishing.check_upload(raw, document.file_name)
     if isinstance(outcome, Refused):
-        await message.answer(refusal_text(outcome, upload_name(document.file_name)))
+        name = upload_name(document.file_name)
+        await message.answer(refusal_text(outcome, name, runtime.i18n.current_locale))
         return
     await script_publishing.remember_draft(state, outcome)
     markup = draft_keyboard(outcome.token, outcome.version)

@@ -10,7 +10,7 @@ import pytest
 from bot.dialogs import load_script
 from bot.local_telegram import FakeUser
 from bot.preview import begin_script, sample_variables
-from storage.models import Answer, AuditEntry, Role, ScriptVersion
+from storage.models import Answer, AuditEntry, Role
 from tests.harness import Harness
 from tests.scripts_support import (
     DIALOGS,

@@ -69,7 +69,7 @@ async def test_non_yaml_binary_bomb_and_broken_files_are_refused_with_reasons(
         (
             "unknown_target.yaml",
             (FIXTURES / "broken" / "unknown_target.yaml").read_bytes(),
-            "unknown_target.yaml:12:15: error: goes to step 'nowhere'",
+            "unknown_target.yaml:12:15: error: goes to step `nowhere`",
         ),
     ]
     for name, data, expected in cases:

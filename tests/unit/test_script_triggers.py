@@ -32,7 +32,7 @@ steps:
     text: {da: Tak for svaret.}
 """.encode()
 
-LOW_MOOD_TALK = """id: low_mood_talk
+LOW_MOOD_TALK = b"""id: low_mood_talk
 version: 1
 kind: other
 title: {da: En tung dag}
@@ -46,7 +46,7 @@ steps:
     options:
       - {value: yes, label: {da: Ja tak}}
       - {value: no, label: {da: Ikke nu}}
-""".encode()
+"""
 
 BREATHE = """id: breathe
 version: 1
