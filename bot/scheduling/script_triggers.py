@@ -12,11 +12,14 @@ morning), or another conversation is open (it waits RETRY and tries again, a few
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import dialog_runner
@@ -25,6 +28,7 @@ from bot.dialogs.triggers import ROLE_OF_AUDIENCE, EventTrigger, ScheduleTrigger
 from bot.runtime import Runtime
 from bot.scheduling.checkin_composers import conversation_of
 from bot.scheduling.registry import ComposeContext, DeliveryRegistry, DueDelivery, PlanWindow
+from bot.services.dialog_runner import SCRIPT_FAILED, ScriptFailed
 from bot.services.script_registry import UnknownScript
 from bot.services.script_triggers import (
     SCRIPT_KIND,
@@ -167,18 +171,45 @@ def register_script_triggers(registry: DeliveryRegistry, runtime: Runtime) -> No
                 runtime.i18n.context(),
                 runtime.i18n.use_locale(person.locale or runtime.settings.default_locale),
             ):
-                run = await runner.begin(
-                    person,
-                    conversation,
-                    script_id,
-                    purpose=SCRIPT_PURPOSE,
-                    for_date=today,
-                    ref=delivery.slot_key,
-                    variables=variables,
-                )
+                try:
+                    run = await runner.begin(
+                        person,
+                        conversation,
+                        script_id,
+                        purpose=SCRIPT_PURPOSE,
+                        for_date=today,
+                        ref=delivery.slot_key,
+                        variables=variables,
+                    )
+                except ScriptFailed:
+                    return []  # logged, staff alerted; the young person was not yet asked
                 return turn_messages(person.telegram_id, run, merge=False)
 
+    async def compose_failure_alert(
+        ctx: ComposeContext, delivery: DueDelivery, person: Person
+    ) -> Sequence[SendMethod]:
+        """To a staff member: which script stopped, where, and what to do."""
+        if not person.is_staff:
+            return []
+        payload = delivery.payload
+        with runtime.i18n.context(), runtime.i18n.use_locale(
+            person.locale or runtime.settings.default_locale
+        ):
+            text = _(
+                "⚠️ The dialog script <code>{script}</code> (version {version}) stopped with an "
+                "error at step <code>{step}</code>, so a conversation with a young person was "
+                "closed. They got a kind message and their answers so far are kept.\n"
+                "Check the file with <code>fremad dialogs lint</code>, then publish a fixed "
+                "version or roll back in /scripts."
+            ).format(
+                script=html.escape(str(payload.get("script"))),
+                version=html.escape(str(payload.get("version"))),
+                step=html.escape(str(payload.get("step") or "—")),
+            )
+        return [SendMessage(chat_id=person.telegram_id, text=text)]
+
     registry.register(SCRIPT_KIND, planner=plan_script_starts, composer=compose_script)
+    registry.register(SCRIPT_FAILED, composer=compose_failure_alert)
 
 
 def _still_triggered(script: Script, delivery: DueDelivery) -> bool:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogs import Script, check_bytes
+from bot.dialogs import Script
 from bot.dialogs.conditions import evaluate
 from bot.dialogs.triggers import (
     OWN_TIME,
@@ -30,6 +30,7 @@ from bot.dialogs.triggers import (
     Trigger,
 )
 from bot.services.checkin_schedule import local_moment
+from bot.services.script_registry import checked_source
 from storage.models import DeliveryStatus, ScriptVersion
 from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
 from storage.repositories.dialogs import ScriptVersionsRepository
@@ -43,21 +44,20 @@ QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
 LOW_MOOD_MAX = 2
 
-_parsed: dict[str, Script | None] = {}
+_reported: set[str] = set()
 
 
 def _parse(row: ScriptVersion) -> Script | None:
-    """The row's script (cached by content); None for the prompt library or a broken row."""
-    if row.sha256 not in _parsed:
-        result = check_bytes(row.source.encode("utf-8"), f"{row.script_id}.yaml", require_en=False)
-        if not result.ok:
-            log.error(
-                "stored script %s version %d does not lint; its triggers are off",
-                row.script_id,
-                row.version,
-            )
-        _parsed[row.sha256] = result.script if result.ok else None
-    return _parsed[row.sha256]
+    """The row's script; None for the prompt library or a version that does not lint."""
+    result = checked_source(row.source, f"{row.script_id}.yaml")
+    if not result.ok and row.sha256 not in _reported:
+        _reported.add(row.sha256)
+        log.error(
+            "stored script %s version %d does not lint; its triggers are off",
+            row.script_id,
+            row.version,
+        )
+    return result.script if result.ok else None
 
 
 async def live_scripts(session: AsyncSession) -> list[Script]:
