@@ -22,6 +22,7 @@ from bot.handlers import reporting as reporting
 from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
 from bot.handlers import settings as settings
+from bot.handlers import web_console as web_console
 
 
 def get_routers() -> list[Router]:
@@ -35,6 +36,7 @@ def get_routers() -> list[Router]:
         # Feature routers go here, before the dialog router's free-text catch.
         privacy.create_router(),
         invites.create_router(),
+        web_console.create_router(),
         settings.create_router(),
         checkins.create_router(),
         plan.create_router(),

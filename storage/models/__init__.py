@@ -27,6 +27,7 @@ from storage.models.safety import (
     ProcessedUpdate,
     SafetyPlan,
 )
+from storage.models.web import WebLoginLink, WebSession
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -74,4 +75,6 @@ __all__ = [
     "ErasureStatus",
     "ProcessedUpdate",
     "SafetyPlan",
+    "WebLoginLink",
+    "WebSession",
 ]
