@@ -4,7 +4,9 @@ language per request; security headers, CSRF and sign-in checks in one place."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,19 +56,36 @@ class Console:
 CONSOLE = web.AppKey("fremad_console", Console)
 
 
+@dataclass
+class RequestState:
+    """What one request carries: its database session, who is signed in, their language."""
+
+    db: AsyncSession
+    signed: SignedIn | None
+    locale: str
+
+
+# Set by the middleware for the request being handled (each request runs in its own context).
+_REQUEST: ContextVar[RequestState] = ContextVar("fremad_console_request")
+
+
 def console_of(request: web.Request) -> Console:
     return request.app[CONSOLE]
 
 
 def db(request: web.Request) -> AsyncSession:
-    session: AsyncSession = request["db"]
-    return session
+    return _REQUEST.get().db
 
 
 def signed_in(request: web.Request) -> SignedIn:
     """The signed-in person (every non-public route has one: the middleware made sure)."""
-    signed: SignedIn = request["signed"]
+    signed = _REQUEST.get().signed
+    assert signed is not None, "a public route asked for the signed-in person"
     return signed
+
+
+def locale_of(request: web.Request) -> str:
+    return _REQUEST.get().locale
 
 
 def access(request: web.Request) -> AccessService:
@@ -76,12 +95,13 @@ def access(request: web.Request) -> AccessService:
 def render(
     request: web.Request, template: str, context: dict[str, Any], status: int = 200
 ) -> web.Response:
-    signed: SignedIn | None = request.get("signed")
+    state = _REQUEST.get()
+    signed = state.signed
     values = {
         "me": signed.person if signed else None,
         "csrf": signed.csrf if signed else "",
         "csrf_field": CSRF_FIELD,
-        "locale": request.get("locale", "da"),
+        "locale": state.locale,
         **context,
     }
     return aiohttp_jinja2.render_template(template, request, values, status=status)
@@ -149,14 +169,12 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
     console = console_of(request)
     route = request.match_info.route.name
     async with console.app.sessionmaker() as session:
-        request["db"] = session
         token = request.cookies.get(SESSION_COOKIE)
         signed = await console.sign_in(session).resume(token) if token else None
-        request["signed"] = signed
         locale = _locale(request, signed, console.app.settings.default_locale)
-        request["locale"] = locale
+        state = RequestState(session, signed, locale)
         i18n = console.app.i18n
-        with i18n.context(), i18n.use_locale(locale):
+        with i18n.context(), i18n.use_locale(locale), _request_state(state):
             if signed is None and route not in PUBLIC_ROUTES:
                 raise web.HTTPSeeOther("/signin-needed")
             if request.method not in ("GET", "HEAD") and route != "login":
@@ -175,6 +193,20 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
                         status=403,
                     )
             return await handler(request)
+
+
+@contextmanager
+def _request_state(state: RequestState) -> Iterator[None]:
+    token = _REQUEST.set(state)
+    try:
+        yield
+    finally:
+        _REQUEST.reset(token)
+
+
+def signed_in_now(signed: SignedIn) -> None:
+    """After sign-in: the rest of this request (its page) is the signed-in person's."""
+    _REQUEST.get().signed = signed
 
 
 def _gettext(i18n_gettext: Callable[[str], str]) -> Callable[..., str]:

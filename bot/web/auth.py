@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.web.app import SESSION_COOKIE, console_of, db, render, see_other, signed_in
+from bot.web.app import SESSION_COOKIE, console_of, db, render, see_other, signed_in, signed_in_now
 from bot.web.security import client_address
 
 
@@ -35,7 +35,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             },
             status=403,
         )
-    request["signed"] = signed
+    signed_in_now(signed)
     # A page, not a redirect: the SameSite=Strict cookie is not sent on a redirect that began
     # on another site (the link is opened from Telegram); the next click is same-site.
     response = render(request, "signed_in.html", {})

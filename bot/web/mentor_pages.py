@@ -21,7 +21,7 @@ from bot.services.ratings import (
 from bot.services.report_facts import Period
 from bot.services.weekly_summary import ReportAccessDenied
 from bot.telegram.case_file import build_export
-from bot.web.app import access, console_of, db, not_found, render, see_other, signed_in
+from bot.web.app import access, console_of, db, locale_of, not_found, render, see_other, signed_in
 from bot.web.mentor_views import (
     SORTS,
     YOUTH_PURPOSE,
@@ -175,7 +175,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         found,
         period,
         fmt,
-        locale=request["locale"],
+        locale=locale_of(request),
         sources=runtime.report_sources,
         catalogue=runtime.catalogue,
     )

@@ -25,7 +25,7 @@ from bot.telegram.summary_texts import (
     percent,
     success_text,
 )
-from bot.web.app import console_of, db
+from bot.web.app import console_of, db, locale_of
 from bot.web.charts import PALETTE, Line, bar, line_chart, sparkline
 from bot.web.mentor_views import YouthPage
 from storage.models import Alert, Person
@@ -143,7 +143,7 @@ def charts(page: YouthPage, locale: str, catalogue: Any) -> list[Markup]:
 async def youth_page_context(request: web.Request, page: YouthPage) -> dict[str, Any]:
     console = console_of(request)
     runtime = console.app.runtime
-    locale = request["locale"]
+    locale = locale_of(request)
     catalogue = runtime.catalogue
     facts = page.facts
     goals = GoalService(db(request), runtime.clock, live_library(db(request), runtime))

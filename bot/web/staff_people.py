@@ -25,7 +25,16 @@ from bot.services.script_publishing import ScriptPublishing
 from bot.services.weekly_summary import ReportAccessDenied
 from bot.telegram.mentor_texts import handover_text
 from bot.telegram.summary_texts import split_message
-from bot.web.app import console_of, db, not_found, render, see_other, signed_in, staff_only
+from bot.web.app import (
+    console_of,
+    db,
+    locale_of,
+    not_found,
+    render,
+    see_other,
+    signed_in,
+    staff_only,
+)
 from storage.models import Person, Role
 from storage.repositories.people import PeopleRepository
 from storage.repositories.web import ConsoleReadsRepository
@@ -59,7 +68,7 @@ async def script_reach(request: web.Request) -> list[ScriptReach]:
             continue
         started = await reads.runs_started(item.script_id)
         per_step = await reads.runs_per_step(item.script_id)
-        title = live.document.title.get(request["locale"]) or live.document.title["da"]
+        title = live.document.title.get(locale_of(request)) or live.document.title["da"]
         steps = [
             StepReach(step.id, per_step.get(step.id, 0), per_step.get(step.id, 0) / started)
             if started

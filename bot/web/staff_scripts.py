@@ -19,7 +19,16 @@ from bot.services.script_publishing import (
     ScriptPublishing,
     UploadProblem,
 )
-from bot.web.app import console_of, db, not_found, render, see_other, signed_in, staff_only
+from bot.web.app import (
+    console_of,
+    db,
+    locale_of,
+    not_found,
+    render,
+    see_other,
+    signed_in,
+    staff_only,
+)
 from bot.web.script_preview import PreviewState, check_source, play, preview_context
 from storage.repositories.dialogs import ScriptVersionsRepository
 from storage.repositories.people import PeopleRepository
@@ -111,7 +120,7 @@ async def editor(request: web.Request) -> web.StreamResponse:
             "source": row.source,
             "checked": checked,
             "line_count": row.source.count("\n") + 1,
-            "lang": request["locale"],
+            "lang": locale_of(request),
         },
     )
 
