@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestServer
 
 from bot.clock import ManualClock
 from bot.local_telegram import FakeUser
@@ -31,8 +32,11 @@ class Console:
     harness: Harness
     server: TestServer
 
-    def client(self) -> TestClient[Any, Any]:
-        return TestClient(self.server)
+    def client(self) -> ClientSession:
+        """A browser of its own (own cookies); closing it leaves the console running."""
+        return ClientSession(
+            base_url=str(self.server.make_url("/")).rstrip("/"), cookie_jar=CookieJar(unsafe=True)
+        )
 
     async def link_for(self, user: FakeUser) -> str:
         """What a person gets from /web in the bot: the sign-in link (path only)."""
@@ -41,15 +45,14 @@ class Console:
         assert found is not None, user.last_text
         return found.group(1).removeprefix(BASE_URL)
 
-    async def signed_in(self, user: FakeUser) -> TestClient[Any, Any]:
+    async def signed_in(self, user: FakeUser) -> ClientSession:
         client = self.client()
-        await client.start_server()
         response = await client.get(await self.link_for(user))
         assert response.status == 200, await response.text()
         return client
 
 
-async def csrf_of(client: TestClient[Any, Any], path: str = "/") -> str:
+async def csrf_of(client: ClientSession, path: str = "/") -> str:
     page = await (await client.get(path)).text()
     found = CSRF.search(page)
     assert found is not None, page[:500]
