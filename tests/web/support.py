@@ -24,7 +24,7 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 
 def web_settings(**extra: Any) -> dict[str, Any]:
-    return {"web_base_url": BASE_URL, "web_insecure_http": True, **extra}
+    return {"web_base_url": BASE_URL, "web_insecure_http": True} | extra
 
 
 @dataclass
@@ -40,10 +40,13 @@ class Console:
 
     async def link_for(self, user: FakeUser) -> str:
         """What a person gets from /web in the bot: the sign-in link (path only)."""
+        return (await self.full_link_for(user)).removeprefix(BASE_URL)
+
+    async def full_link_for(self, user: FakeUser) -> str:
         await user.send_command("web")
         found = LINK.search(user.last_text)
         assert found is not None, user.last_text
-        return found.group(1).removeprefix(BASE_URL)
+        return found.group(1)
 
     async def signed_in(self, user: FakeUser) -> ClientSession:
         client = self.client()
@@ -60,9 +63,14 @@ async def csrf_of(client: ClientSession, path: str = "/") -> str:
 
 
 @asynccontextmanager
-async def running_console(database_url: str, clock: ManualClock, **settings: Any) -> AsyncIterator[Console]:
+async def running_console(
+    database_url: str, clock: ManualClock, port: int | None = None, **settings: Any
+) -> AsyncIterator[Console]:
+    """The console on 127.0.0.1; with `port`, links from /web point at it (for a browser)."""
+    if port is not None:
+        settings["web_base_url"] = f"http://127.0.0.1:{port}"
     async with running_harness(database_url, clock, **web_settings(**settings)) as harness:
-        server = TestServer(create_console(harness.app))
+        server = TestServer(create_console(harness.app), port=port)
         await server.start_server()
         try:
             yield Console(harness, server)

@@ -13,7 +13,8 @@
   function swap(html) {
     var holder = document.createElement("template");
     holder.innerHTML = html;
-    Array.prototype.forEach.call(holder.content.children, function (fresh) {
+    // A copy: each replaceWith() moves an element out of the live collection.
+    Array.prototype.slice.call(holder.content.children).forEach(function (fresh) {
       var old = fresh.id && document.getElementById(fresh.id);
       if (old) { old.replaceWith(fresh); }
     });
