@@ -91,9 +91,10 @@ class PreviewState:
 def preview_context(
     script: Script, lang: str, catalogue: SubgoalCatalogue, texts: EngineTexts, today: date
 ) -> DialogContext:
+    variables = {"first_name": "Ada", **sample_variables(script, lang)}
     return DialogContext(
         locale=lang,
-        variables=sample_variables(script, lang),
+        variables=variables,
         active_subgoals=tuple(catalogue.default_active()[:3]),
         catalogue=catalogue,
         texts=texts,
