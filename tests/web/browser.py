@@ -51,7 +51,9 @@ class Browser:
             "--lang=da",
         ):
             options.add_argument(argument)
-        self.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        self.driver = webdriver.Chrome(
+            service=Service(executable_path=CHROMEDRIVER), options=options
+        )
         self.screenshots = screenshots
         screenshots.mkdir(parents=True, exist_ok=True)
 
@@ -102,5 +104,3 @@ class Browser:
 
     def close(self) -> None:
         self.driver.quit()
-
-

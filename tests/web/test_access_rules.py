@@ -51,9 +51,7 @@ async def test_a_link_works_once_and_a_used_link_is_refused(console: Console) ->
     assert "/web" in await used.text()
     assert (await second.get("/", allow_redirects=False)).status == 303
     assert len(await _audit(console, "web.signed_in")) == 1
-    refusals = [
-        e for e in await _audit(console, "access.denied") if "web_login_link" in e.detail
-    ]
+    refusals = [e for e in await _audit(console, "access.denied") if "web_login_link" in e.detail]
     assert len(refusals) == 1
     await first.close()
     await second.close()
@@ -162,12 +160,15 @@ async def test_staff_pages_are_refused_to_mentors(console: Console) -> None:
     mette, _youths = await mentor_with_youths(console.harness, 501, ["Ada"], 601)
     client = await console.signed_in(mette)
     token = await csrf_of(client)
-    for path in ("/staff/scripts", "/staff/scripts/daily_checkin", "/staff/cohort",
-                 "/staff/people", "/staff/scripts/daily_checkin/edit"):
+    for path in (
+        "/staff/scripts",
+        "/staff/scripts/daily_checkin",
+        "/staff/cohort",
+        "/staff/people",
+        "/staff/scripts/daily_checkin/edit",
+    ):
         assert (await client.get(path)).status == 403, path
-    posted = await client.post(
-        "/staff/people/invite", data={"csrf": token, "role": "staff"}
-    )
+    posted = await client.post("/staff/people/invite", data={"csrf": token, "role": "staff"})
     assert posted.status == 403
     refusals = [e for e in await _audit(console, "access.denied") if "web_staff_page" in e.detail]
     assert len(refusals) == 6

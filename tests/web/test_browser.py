@@ -110,9 +110,11 @@ async def test_staff_edit_see_error_at_its_line_fix_preview_publish_and_youth_ge
     await browser.click("#edit")
     area = await browser.element("textarea#source")
     line_count = int(
-        await browser.run(lambda: browser.driver.execute_script(
-            "return arguments[0].value.split('\\n').length", area
-        ))
+        await browser.run(
+            lambda: browser.driver.execute_script(
+                "return arguments[0].value.split('\\n').length", area
+            )
+        )
     )
 
     from selenium.webdriver.common.keys import Keys
@@ -134,13 +136,15 @@ async def test_staff_edit_see_error_at_its_line_fix_preview_publish_and_youth_ge
     )
 
     # The real change: version 2 and a new greeting (edited in the text, then checked live).
-    await browser.run(lambda: browser.driver.execute_script(
-        "const a = arguments[0];"
-        "a.value = a.value.replace('version: 1', 'version: 2')"
-        ".replace('Klar til dagens check-in?', 'Klar til en ny dag sammen?');"
-        "a.dispatchEvent(new Event('input', {bubbles: true}));",
-        area,
-    ))
+    await browser.run(
+        lambda: browser.driver.execute_script(
+            "const a = arguments[0];"
+            "a.value = a.value.replace('version: 1', 'version: 2')"
+            ".replace('Klar til dagens check-in?', 'Klar til en ny dag sammen?');"
+            "a.dispatchEvent(new Event('input', {bubbles: true}));",
+            area,
+        )
+    )
     await browser.text_in("#lint", "Ingen")
 
     # Preview: the script plays as a chat; tapping its buttons moves it on.
@@ -150,13 +154,16 @@ async def test_staff_edit_see_error_at_its_line_fix_preview_publish_and_youth_ge
     await browser.wait(
         lambda driver: len(driver.find_elements("css selector", "#chat .bubble.you")) == 1
     )
-    bubbles_before = len(await browser.run(
-        lambda: browser.driver.find_elements("css selector", "#chat .bubble.bot")
-    ))
+    bubbles_before = len(
+        await browser.run(
+            lambda: browser.driver.find_elements("css selector", "#chat .bubble.bot")
+        )
+    )
     await browser.click("#preview .chat-button")
     await browser.wait(
-        lambda driver: len(driver.find_elements("css selector", "#chat .bubble.bot"))
-        > bubbles_before
+        lambda driver: (
+            len(driver.find_elements("css selector", "#chat .bubble.bot")) > bubbles_before
+        )
     )
     await browser.screenshot("staff-preview")
 
