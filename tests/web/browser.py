@@ -28,7 +28,10 @@ def require_browser() -> None:
     """Skip with a notice only outside CI; in CI a missing browser is a failure."""
     if browser_available():
         return
-    message = f"headless Chromium not installed ({CHROMIUM}, {CHROMEDRIVER}): apt-get install chromium chromium-driver"
+    message = (
+        f"headless Chromium not installed ({CHROMIUM}, {CHROMEDRIVER}): "
+        "apt-get install chromium chromium-driver"
+    )
     if os.environ.get("CI") or os.environ.get("FREMAD_REQUIRE_BROWSER"):
         pytest.fail(message)
     pytest.skip(message)
