@@ -66,6 +66,9 @@ RESERVED_COMMANDS: frozenset[str] = frozenset(
         "successes",
         "summaryday",
         "youths",
+        "focus",
+        "talk",
+        "web",
     }
 )
 
@@ -77,6 +80,7 @@ FEATURES: tuple[str, ...] = (
     "successes",
     "ratings",
     "safety_plan",
+    "focus",
 )
 
 

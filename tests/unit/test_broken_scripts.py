@@ -24,12 +24,12 @@ from storage.repositories.people import PeopleRepository
 from tests.harness import Harness, make_settings
 from tests.scripts_support import DIALOGS, staff_member
 
-TALK = """id: evening_talk
+TALK = b"""id: evening_talk
 version: 1
 kind: other
 title: {da: Aftensnak}
 triggers:
-  - command: talk
+  - command: evening
     roles: [youth]
 steps:
   - id: how
@@ -39,7 +39,7 @@ steps:
   - id: bye
     type: message
     text: {da: Tak.}
-""".encode()
+"""
 
 
 async def break_stored_version(h: Harness, script_id: str) -> None:
@@ -62,7 +62,7 @@ async def test_a_script_that_breaks_mid_conversation_is_closed_kindly_and_staff_
     await sam.click("Publish version 1")
     ada = harness.user(100, "Ada")
     await harness.onboard(ada, Role.YOUTH)
-    await ada.send_command("talk")
+    await ada.send_command("evening")
     assert "Hvordan var din dag?" in ada.last_text
 
     await break_stored_version(harness, "evening_talk")
@@ -84,7 +84,7 @@ async def test_a_script_that_breaks_mid_conversation_is_closed_kindly_and_staff_
 
     # The conversation is really closed, and the broken script's command is off until fixed.
     await ada.send_command("help")
-    assert "/reflect" in ada.last_text and "/talk" not in ada.last_text
+    assert "/reflect" in ada.last_text and "/evening" not in ada.last_text
 
 
 def broken_dialogs(tmp_path: Path) -> Path:

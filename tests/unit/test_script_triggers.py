@@ -158,3 +158,21 @@ async def test_weekly_reflection_is_started_by_its_own_trigger_in_a_simulated_we
         await answer_whatever_is_asked(harness.app, ada)
     assert first_seen == datetime(2026, 11, 27, 14, 0, tzinfo=CPH)  # Friday 14:00
     assert count(ada, intro) == 1
+
+
+def test_scripts_cannot_take_fremads_own_commands() -> None:
+    from bot.dialogs.triggers import RESERVED_COMMANDS
+    from bot.telegram.commands import COMMANDS
+
+    assert {info.name for info in COMMANDS} <= RESERVED_COMMANDS
+
+
+def test_every_script_the_code_starts_declares_its_trigger() -> None:
+    """Nothing is special: each shipped script says in its file what starts it."""
+    from bot.dialogs import load_script
+    from bot.dialogs.lint import shipped_paths
+
+    for path in shipped_paths():
+        if path.parent.name != "scripts" or path.stem == "prompts":
+            continue
+        assert load_script(path).triggers, f"{path.name} declares no trigger"
