@@ -28,6 +28,8 @@ from storage.models.safety import (
     QuarantinedUpdate,
     SafetyPlan,
 )
+from storage.models.talk_requests import TalkRequest
+from storage.models.web import WebLoginLink, WebSession
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -76,4 +78,7 @@ __all__ = [
     "ProcessedUpdate",
     "QuarantinedUpdate",
     "SafetyPlan",
+    "TalkRequest",
+    "WebLoginLink",
+    "WebSession",
 ]
