@@ -46,7 +46,9 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping on every checkout (a round trip per update): an update whose pooled connection
+    # died is retried once on a fresh one (bot/middlewares/database.py).
+    return create_async_engine(url, pool_size=10, max_overflow=10)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,13 +7,11 @@ import traceback
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramForbiddenError
-from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.middlewares.update_dedup import UpdateStillInProgress
 from bot.services.reachability import ReachabilityService
 
 log = logging.getLogger(__name__)
@@ -53,6 +51,5 @@ async def on_error(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    # Not an error: the webhook answers 500 so Telegram delivers the update again later.
-    router.error.register(on_error, ~ExceptionTypeFilter(UpdateStillInProgress))
+    router.error.register(on_error)
     return router
