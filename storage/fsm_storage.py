@@ -47,6 +47,7 @@ _TABLE = cast(Table, ConversationState.__table__)
 _READ = select(ConversationState.state, ConversationState.data).where(
     ConversationState.key == bindparam("row_key")
 )
+_DELETE = delete(ConversationState).where(ConversationState.key == bindparam("row_key"))
 _DELETE_IF_EMPTY = delete(ConversationState).where(
     ConversationState.key == bindparam("row_key"),
     ConversationState.state.is_(None),
@@ -117,6 +118,10 @@ class SqlStorage(BaseStorage):
         reads = _update_reads.get()
         if reads is not None:
             reads.pop(row_key, None)
+        if "state" in values and values["state"] is None and values.get("data") == "{}":
+            # An ended conversation with nothing kept: the row goes (minimum data), one statement.
+            await session.execute(_DELETE, {"row_key": row_key})
+            return
         dialect = session.get_bind().dialect.name
         await session.execute(
             _upsert_statement(dialect, frozenset(values)),
