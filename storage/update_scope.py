@@ -15,8 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 @dataclass
@@ -27,12 +30,38 @@ class UpdateScope:
     commit_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def commit_before_send(self) -> None:
-        """Commits the update's open transaction, if any (nothing to do after a commit)."""
-        if not self.session.in_transaction():
+        """Commits what the update wrote since its last commit, if anything. A transaction that
+        only read is left alone (it holds nothing a message depends on)."""
+        if not wrote(self.session):
             return
         async with self.commit_lock:
-            if self.session.in_transaction():
+            if wrote(self.session):
                 await self.session.commit()
+
+
+_WROTE = "fremad_wrote"
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether the session's open transaction has written (a statement or a flush)."""
+    return bool(session.sync_session.info.get(_WROTE))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop(_WROTE, None)
 
 
 _current: ContextVar[UpdateScope | None] = ContextVar("fremad_update_scope", default=None)

@@ -25,6 +25,11 @@ from bot.handlers import settings as settings
 
 
 def get_routers() -> list[Router]:
+    # Script buttons first: their callback prefix is unique (tests/unit/test_callback_prefixes.py).
+    buttons = Router(name="private_buttons")
+    buttons.callback_query.filter(F.message.chat.type == "private")
+    buttons.include_router(dialogs.create_button_router())
+
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
@@ -53,4 +58,4 @@ def get_routers() -> list[Router]:
     group = Router(name="group")
     group.message.filter(F.chat.type != "private")
     group.include_router(groups.create_router())
-    return [private, group]
+    return [buttons, private, group]
