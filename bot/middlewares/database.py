@@ -121,7 +121,9 @@ class UpdateTransactionMiddleware(BaseMiddleware):
     async def _roll_back(self, session: AsyncSession, key: tuple[int, int]) -> None:
         """Rolls the update back; a claim an earlier commit of this update stored is released."""
         try:
-            await session.rollback()
+            # close, not rollback: the connection's transaction is rolled back while loaded
+            # objects keep their values (the error handler still reads the person's locale).
+            await session.close()
             await release_update(session, key)
         except Exception:  # noqa: BLE001 - the handler's own failure is the one to report
             log.warning("update %s: could not release its claim", key[1])
