@@ -48,6 +48,7 @@ from bot.services.checkins import register_checkin_hooks
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
 from bot.telegram.commit_before_send import CommitBeforeSend
+from bot.telegram.inline_filters import run_filters_inline
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
@@ -94,6 +95,8 @@ def create_dispatcher(
     dp.edited_message.outer_middleware(CrisisScreenMiddleware(edited=True))
     dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
+    # Plain filters (F.text, F.chat.type …) on the loop, not a thread hop each.
+    run_filters_inline(dp)
     return dp
 
 

@@ -186,16 +186,20 @@ async def drive(
                         per_tap["sessions"] += after[2] - before[2]
 
     at_start = counts.snapshot() if counts else (0, 0, 0)
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for _ in range(rounds):
         await asyncio.gather(*(one(user, i) for i, user in enumerate(users)))
         between()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     result: dict[str, Any] = {
         "users": len(users),
         "updates": len(latencies),
         "seconds": round(elapsed, 2),
         "updates_per_s": round(len(latencies) / elapsed, 1),
+        # This process's CPU (bot and fake Telegram server alike), robust to other load.
+        "cpu_ms_per_update": _ms(cpu / len(latencies)),
         "p50_ms": _ms(statistics.median(latencies)),
         "p99_ms": _ms(_percentile(latencies, 0.99)),
         "tap_p50_ms": _ms(statistics.median(taps)),
@@ -378,12 +382,34 @@ def _nothing() -> Iterator[None]:
     yield
 
 
+@contextmanager
+def _sqlite_engines(*, on_loop: bool) -> Iterator[None]:
+    """The app's engine built with SQLite's statements on the loop or on the thread."""
+    import bot.app
+
+    stock = bot.app.create_engine
+    bot.app.create_engine = lambda url: stock(url, sqlite_on_loop=on_loop)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        bot.app.create_engine = stock
+
+
 async def run_fremad(
-    tg: FakeTelegram, base_url: str, database_url: str, youths: int, rounds: int
+    tg: FakeTelegram,
+    base_url: str,
+    database_url: str,
+    youths: int,
+    rounds: int,
+    *,
+    sqlite_on_loop: bool = True,
 ) -> dict[str, Any]:
-    """The production app, talking HTTP to the server."""
+    """The production app, talking HTTP to the server. `sqlite_on_loop=False`: SQLite's
+    statements on the connection's thread (one hop each) instead of the event loop."""
     clock = ManualClock(datetime(2026, 11, 23, 8, 0, tzinfo=CPH))
-    app = await build_app(make_settings(database_url, telegram_api_url=base_url), clock)
+    settings = make_settings(database_url, telegram_api_url=base_url)
+    with _sqlite_engines(on_loop=sqlite_on_loop):
+        app = await build_app(settings, clock)
     first_id = next(BASE_IDS)
     try:
         tg.feed_dispatcher(app.dp, app.bot)
@@ -424,7 +450,9 @@ async def database(kind: str) -> str:
     return url
 
 
-async def bench(youths: int, rounds: int, databases: list[str]) -> dict[str, Any]:
+async def bench(
+    youths: int, rounds: int, databases: list[str], thread_variant: bool = True
+) -> dict[str, Any]:
     crypto.configure(TEST_ENCRYPTION_KEY)  # the floor bot encrypts its answer like Fremad
     tg = FakeTelegram(rate_limits=False)
     send_times(tg)
@@ -474,6 +502,10 @@ async def bench(youths: int, rounds: int, databases: list[str]) -> dict[str, Any
                 finally:
                     await engine.dispose()
                 configs[f"Fremad ({kind})"] = await run_fremad(tg, base, url, youths, rounds)
+                if kind == "sqlite" and thread_variant:
+                    configs["Fremad (sqlite, statements on a thread)"] = await run_fremad(
+                        tg, base, url, youths, rounds, sqlite_on_loop=False
+                    )
             configs["bare echo (last)"] = await run_bot(
                 tg, base, youths, rounds, echo_dispatcher()
             )
@@ -494,6 +526,10 @@ async def bench(youths: int, rounds: int, databases: list[str]) -> dict[str, Any
         verdicts[kind] = {
             "fremad_vs_floor": round(
                 many["updates_per_s"] / floor["many_users"]["updates_per_s"], 3
+            ),
+            # The same ratio from CPU per update: what other load on the machine cannot skew.
+            "fremad_vs_floor_by_cpu": round(
+                floor["many_users"]["cpu_ms_per_update"] / many["cpu_ms_per_update"], 3
             ),
             "commits_per_update": many["commits_per_update"],
             "sessions_per_update": many["sessions_per_update"],
@@ -540,6 +576,7 @@ def print_result(result: dict[str, Any]) -> None:
         many, one = figures["many_users"], figures["one_user"]
         line = (
             f"{many['updates_per_s']}/s ({figures['vs_bare_echo']:.2f} of echo); "
+            f"CPU {many['cpu_ms_per_update']} ms/update; "
             f"{many['users']} users p50 {many['p50_ms']} p99 {many['p99_ms']} ms; "
             f"1 user p50 {one['p50_ms']} p99 {one['p99_ms']} ms, tap p50 {one['tap_p50_ms']} ms "
             f"(next question sent after {one.get('tap_next_question_p50_ms')} ms)"
@@ -565,9 +602,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--json", type=Path, help="write every figure of the run here")
+    parser.add_argument(
+        "--no-thread-variant", action="store_true", help="skip Fremad with SQLite on a thread"
+    )
     args = parser.parse_args(argv)
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
-    result = asyncio.run(bench(args.youths, args.rounds, databases))
+    result = asyncio.run(
+        bench(args.youths, args.rounds, databases, thread_variant=not args.no_thread_variant)
+    )
     print_result(result)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
