@@ -252,6 +252,7 @@ async def publish_menu_safely(app: App) -> None:
 
 async def run_polling(settings: Settings) -> None:
     from bot.ops.http import start_polling_ops
+    from bot.web.app import start_console
 
     app = await build_app(settings)
     try:
@@ -260,9 +261,12 @@ async def run_polling(settings: Settings) -> None:
         await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
+        console = await start_console(app)  # the web console when WEB_PORT is set
         try:
             await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
         finally:
+            if console is not None:
+                await console.cleanup()
             if ops is not None:
                 await ops.cleanup()
     finally:

@@ -26,6 +26,7 @@ from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
 from bot.handlers import settings as settings
 from bot.handlers import talk as talk
+from bot.handlers import web_console as web_console
 
 
 def get_routers() -> list[Router]:
@@ -39,6 +40,7 @@ def get_routers() -> list[Router]:
         # Feature routers go here, before the dialog router's free-text catch.
         privacy.create_router(),
         invites.create_router(),
+        web_console.create_router(),
         settings.create_router(),
         checkins.create_router(),
         plan.create_router(),

@@ -46,9 +46,11 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("review", Role.MENTOR, N_("a joint review with a young person")),
     CommandInfo("summaryday", Role.MENTOR, N_("when your weekly summary comes")),
     CommandInfo("quiet", Role.MENTOR, N_("when alerts wait (a crisis alert never does)")),
+    CommandInfo("web", Role.MENTOR, N_("a sign-in link to the web console")),
     CommandInfo("invite", Role.STAFF, N_("invite a young person, mentor or staff member")),
     CommandInfo("scripts", Role.STAFF, N_("dialog scripts: versions and rollback")),
     CommandInfo("cohort", Role.STAFF, N_("overview per mentor and overall")),
+    CommandInfo("web", Role.STAFF, N_("a sign-in link to the web console")),
 )
 
 

@@ -31,6 +31,7 @@ from storage.models.safety import (
 )
 from storage.models.self_profile import SelfProfile
 from storage.models.talk_requests import TalkRequest
+from storage.models.web import WebLoginLink, WebSession
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -84,4 +85,6 @@ __all__ = [
     "JointRating",
     "JointReview",
     "SelfProfile",
+    "WebLoginLink",
+    "WebSession",
 ]
