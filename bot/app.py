@@ -39,6 +39,7 @@ from bot.ops.scale_out import (
 from bot.runtime import Runtime, create_runtime
 from bot.scheduling.attendance import register_attendance_delivery
 from bot.scheduling.checkin_composers import register_checkin_delivery
+from bot.scheduling.method_deliveries import register_method_deliveries
 from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
@@ -48,6 +49,7 @@ from bot.scheduling.talk_deliveries import register_talk_delivery
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.method_report import register_method_report
+from bot.services.motivation import library_of
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.services.script_events import register_event_hooks
 from bot.services.script_registry import check_all_scripts
@@ -252,7 +254,10 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
     register_motivation(runtime, scheduling.registry)
     register_talk_delivery(scheduling.registry, runtime)
-    register_method_report(runtime.report_sources, runtime.clock, runtime.catalogue)
+    register_method_deliveries(scheduling.registry, runtime)
+    register_method_report(
+        runtime.report_sources, runtime.clock, runtime.catalogue, library_of(runtime)
+    )
     # Scripts started by their own triggers (schedule, event, command), and the events.
     register_script_triggers(scheduling.registry, runtime)
     register_event_hooks(runtime.dialog_hooks)
