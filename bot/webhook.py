@@ -7,6 +7,7 @@ import logging
 import signal
 
 from aiogram import Bot
+from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -37,20 +38,27 @@ class IntakeRequestHandler(SimpleRequestHandler):
     deliver it again, else 200 — for a handled, ignored or quarantined update alike."""
 
     def __init__(self, app: App, intake: UpdateIntake, secret: str) -> None:
+        # `webhook_reply`: a handler may return one Bot API method (a tap's answer) to ride on
+        # the response instead of a request of its own (bot/handlers/dialogs.py).
         super().__init__(
-            dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+            dispatcher=app.dp,
+            bot=app.bot,
+            secret_token=secret,
+            handle_in_background=False,
+            webhook_reply=True,
         )
         self.intake = intake
 
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
         try:
             raw = await request.json(loads=bot.session.json_loads)
-            outcome = await self.intake.take(raw)
+            outcome, reply = await self.intake.take_with_reply(raw)
         except (ValueError, MalformedUpdate):  # not JSON, or not an update
             return web.json_response({"ok": False}, status=400)
         if outcome is Intake.RETRY:
             return web.json_response({"ok": False}, status=500)
-        return web.json_response({})
+        method = reply if isinstance(reply, TelegramMethod) else None
+        return web.Response(body=self._build_response_writer(bot=bot, result=method))
 
 
 def create_web_app(app: App, secret: str) -> web.Application:

@@ -24,7 +24,6 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from aiogram.types import Message, TelegramObject, Update
 
-from bot.middlewares.update_dedup import UpdateStillInProgress
 from bot.runtime import Runtime
 from bot.services.crisis_detection import CrisisMatch
 from bot.services.crisis_outbox import CrisisOutbox, complete_entry, new_entry
@@ -84,10 +83,8 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
         data["crisis_first_aid"] = aid
         try:
             return await handler(event, data)
-        except (TelegramForbiddenError, UpdateStillInProgress):
-            # Blocked: nothing can reach them (the errors router marks it). Still in progress:
-            # the first delivery of this update is being handled, and answers.
-            raise
+        except TelegramForbiddenError:
+            raise  # they blocked the bot: nothing can reach them (the errors router marks it)
         except Exception as exc:
             log.warning(
                 "update %s: crisis text, handling failed (%s); first aid",

@@ -16,10 +16,7 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 from redis import exceptions as redis_errors
 from sqlalchemy import exc as sa_errors
 
-from bot.middlewares.update_dedup import UpdateStillInProgress
-
 _INFRASTRUCTURE: tuple[type[BaseException], ...] = (
-    UpdateStillInProgress,
     # The database: connection refused or cut, pool exhausted, "database is locked".
     sa_errors.OperationalError,
     sa_errors.InterfaceError,

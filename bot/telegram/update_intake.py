@@ -126,34 +126,40 @@ class UpdateIntake:
         self.counts: Counter[Intake] = Counter()
 
     async def take(self, raw: Any) -> Intake:
-        update_id = update_id_of(raw)
-        outcome = await self._take(update_id, clean_payload(raw))
-        self.counts[outcome] += 1
+        outcome, _reply = await self.take_with_reply(raw)
         return outcome
 
-    async def _take(self, update_id: int, raw: dict[str, Any]) -> Intake:
+    async def take_with_reply(self, raw: Any) -> tuple[Intake, Any]:
+        """The outcome, and what the dispatcher returned (a Bot API method may ride on the
+        webhook's answer)."""
+        update_id = update_id_of(raw)
+        outcome, reply = await self._take(update_id, clean_payload(raw))
+        self.counts[outcome] += 1
+        return outcome, reply
+
+    async def _take(self, update_id: int, raw: dict[str, Any]) -> tuple[Intake, Any]:
         kind = update_kind(raw)
         if kind == "unknown":
             log.info("update %s ignored: a type this bot does not handle", update_id)
-            return Intake.IGNORED
+            return Intake.IGNORED, None
         try:
             update = Update.model_validate(raw, context={"bot": self.bot})
         except ValidationError as exc:
-            return await self._quarantine(update_id, kind, "parse", exc)
+            return await self._quarantine(update_id, kind, "parse", exc), None
         if self.arrivals is not None and update.message is not None:
             # The chat's latest message id: where a "did it arrive?" check starts.
             self.arrivals.saw(update.message.chat.id, update.message.message_id, ours=False)
         try:
-            await self.dp.feed_update(self.bot, update)
+            reply = await self.dp.feed_update(self.bot, update)
         except Exception as exc:
             if is_infrastructure_failure(exc):
                 log.warning(
                     "update %s (%s) not acknowledged: %s", update_id, kind, type(exc).__name__
                 )
-                return Intake.RETRY
+                return Intake.RETRY, None
             # The errors router handles bugs; this is one that escaped it.
-            return await self._quarantine(update_id, kind, "handle", exc)
-        return Intake.HANDLED
+            return await self._quarantine(update_id, kind, "handle", exc), None
+        return Intake.HANDLED, reply
 
     async def _quarantine(
         self, update_id: int, kind: str, stage: str, exc: BaseException
