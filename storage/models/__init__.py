@@ -13,7 +13,7 @@ from storage.models.base import Base, UtcDateTime
 from storage.models.checkins import CheckinDay, CheckinStatus
 from storage.models.conversations import ConversationState
 from storage.models.deliveries import Delivery, DeliveryStatus
-from storage.models.dialogs import Answer, ScriptVersion
+from storage.models.dialogs import Answer, ScriptVersion, StepShown
 from storage.models.goals import Goal, GoalStatus, GoalStep, StepStatus
 from storage.models.motivation import SentPrompt, Success, SuccessKind
 from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
@@ -44,6 +44,7 @@ __all__ = [
     "CheckinDay",
     "CheckinStatus",
     "ScriptVersion",
+    "StepShown",
     "AuditEntry",
     "Base",
     "Consent",
