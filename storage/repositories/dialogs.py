@@ -90,7 +90,9 @@ class StepStatsRepository:
     async def add_shown(self, row: StepShown) -> None:
         self.session.add(row)
 
-    async def shown_since(self, script_id: str, since: datetime) -> list[tuple[str, str, datetime]]:
+    async def shown_since(
+        self, script_id: str, since: datetime
+    ) -> list[tuple[str, str, datetime]]:
         """(run, step, shown at) of every question of the script shown since `since`."""
         result = await self.session.execute(
             select(StepShown.run_id, StepShown.step_id, StepShown.shown_at)
