@@ -48,6 +48,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("belief", Role.MENTOR, N_("your belief that they will reach job or education")),
     CommandInfo("success", Role.MENTOR, N_("name a success for a young person")),
     CommandInfo("subgoals", Role.MENTOR, N_("switch sub-goals on or off for a young person")),
+    CommandInfo("review", Role.MENTOR, N_("a joint review with a young person")),
     CommandInfo("summaryday", Role.MENTOR, N_("when your weekly summary comes")),
     CommandInfo("quiet", Role.MENTOR, N_("when alerts wait (a crisis alert never does)")),
     CommandInfo("web", Role.MENTOR, N_("a sign-in link to the web console")),
