@@ -45,6 +45,12 @@ BENCHMARKS = {
         [],
         ["--youths", "10", "--messages", "10"],
     ),
+    "crisis": (
+        "bench_crisis",
+        "(e) crisis screen: cost per 500-character message",
+        [],
+        ["--rounds", "200"],
+    ),
 }
 LINE = re.compile(r"^\s*([^:]{1,60}):\s+(.+?)\s*$")
 
