@@ -44,8 +44,10 @@ from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
 from bot.scheduling.setup import Scheduling, create_scheduling
+from bot.scheduling.talk_deliveries import register_talk_delivery
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
+from bot.services.method_report import register_method_report
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
 from bot.telegram.response_types import PinnedResponseTypes
@@ -231,6 +233,8 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     register_reporting(scheduling.registry, runtime)
     # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
     register_motivation(runtime, scheduling.registry)
+    register_talk_delivery(scheduling.registry, runtime)
+    register_method_report(runtime.report_sources, runtime.clock, runtime.catalogue)
 
 
 async def publish_menu_safely(app: App) -> None:
@@ -243,6 +247,7 @@ async def publish_menu_safely(app: App) -> None:
 
 async def run_polling(settings: Settings) -> None:
     from bot.ops.http import start_polling_ops
+    from bot.web.app import start_console
 
     app = await build_app(settings)
     try:
@@ -251,9 +256,12 @@ async def run_polling(settings: Settings) -> None:
         await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
+        console = await start_console(app)  # the web console when WEB_PORT is set
         try:
             await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
         finally:
+            if console is not None:
+                await console.cleanup()
             if ops is not None:
                 await ops.cleanup()
     finally:

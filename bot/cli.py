@@ -49,6 +49,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.web.serve import run_console_only
+
+    setup_logging(settings.log_level, settings.log_json)
+    asyncio.run(run_console_only(settings))
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from storage import migrate
     from storage.db import check_reachable, create_engine
@@ -148,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="receive updates by webhook (needs WEBHOOK_URL and WEBHOOK_SECRET)",
     )
     run.set_defaults(handler=cmd_run)
+
+    web = sub.add_parser(
+        "web", help="only the web console for mentors and staff (WEB_PORT, WEB_BASE_URL)"
+    )
+    web.set_defaults(handler=cmd_web)
 
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade", "rotate-key"])

@@ -8,6 +8,7 @@ from bot.handlers import attendance as attendance
 from bot.handlers import checkins as checkins
 from bot.handlers import dialogs as dialogs
 from bot.handlers import fallback as fallback
+from bot.handlers import focus as focus
 from bot.handlers import goals as goals
 from bot.handlers import groups as groups
 from bot.handlers import invites as invites
@@ -22,6 +23,8 @@ from bot.handlers import reporting as reporting
 from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
 from bot.handlers import settings as settings
+from bot.handlers import talk as talk
+from bot.handlers import web_console as web_console
 
 
 def get_routers() -> list[Router]:
@@ -35,6 +38,7 @@ def get_routers() -> list[Router]:
         # Feature routers go here, before the dialog router's free-text catch.
         privacy.create_router(),
         invites.create_router(),
+        web_console.create_router(),
         settings.create_router(),
         checkins.create_router(),
         plan.create_router(),
@@ -45,6 +49,8 @@ def get_routers() -> list[Router]:
         quiet_hours.create_router(),
         goals.create_router(),
         mentor_progress.create_router(),
+        talk.create_router(),
+        focus.create_router(),
         dialogs.create_router(),
         membership.create_router(),
         fallback.create_router(),

@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
 from bot.services.motivation import Motivation
 from bot.telegram.dialog_render import DialogAnswer, turn_messages
+from bot.telegram.talk_messages import support_offer_keyboard
 from storage.models import Person
 
 
@@ -34,6 +35,12 @@ async def send_turn(
         await show_board(bot, person, motivation, runtime)
     if "show_successes" in actions:
         await show_successes(bot, person, motivation, runtime)
+    if "offer_talk" in actions:
+        await bot.send_message(
+            chat_id,
+            _("If you'd like, your contact person can call you. One tap is enough."),
+            reply_markup=support_offer_keyboard("checkin"),
+        )
 
 
 async def on_dialog_button(

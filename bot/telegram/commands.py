@@ -25,6 +25,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("attendance", Role.YOUTH, N_("how showing up has gone")),
     CommandInfo("goals", Role.YOUTH, N_("your goals and next small steps")),
     CommandInfo("rating", Role.YOUTH, N_("rate how your sub-goals are going")),
+    CommandInfo("focus", Role.YOUTH, N_("this week's question about your focus")),
+    CommandInfo("talk", Role.YOUTH, N_("I'd like to talk with my contact person")),
     CommandInfo("successes", Role.YOUTH, N_("look how far you have come")),
     CommandInfo("mysummary", Role.YOUTH, N_("what your mentor's last summary said about you")),
     CommandInfo("settings", Role.YOUTH, N_("check-in time, days and language")),
@@ -43,9 +45,11 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("subgoals", Role.MENTOR, N_("switch sub-goals on or off for a young person")),
     CommandInfo("summaryday", Role.MENTOR, N_("when your weekly summary comes")),
     CommandInfo("quiet", Role.MENTOR, N_("when alerts wait (a crisis alert never does)")),
+    CommandInfo("web", Role.MENTOR, N_("a sign-in link to the web console")),
     CommandInfo("invite", Role.STAFF, N_("invite a young person, mentor or staff member")),
     CommandInfo("scripts", Role.STAFF, N_("dialog scripts: versions and rollback")),
     CommandInfo("cohort", Role.STAFF, N_("overview per mentor and overall")),
+    CommandInfo("web", Role.STAFF, N_("a sign-in link to the web console")),
 )
 
 

@@ -27,6 +27,8 @@ from storage.models.safety import (
     ProcessedUpdate,
     SafetyPlan,
 )
+from storage.models.talk_requests import TalkRequest
+from storage.models.web import WebLoginLink, WebSession
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -74,4 +76,7 @@ __all__ = [
     "ErasureStatus",
     "ProcessedUpdate",
     "SafetyPlan",
+    "TalkRequest",
+    "WebLoginLink",
+    "WebSession",
 ]
