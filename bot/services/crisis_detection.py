@@ -113,8 +113,8 @@ def normalise_text(text: str) -> str:
     æ→ae, ø→oe, å→aa; accents dropped; apostrophes removed ("i'm" → "im"); light leetspeak
     undone inside words that contain a letter ("k1ll" → "kill", but "112" stays); emoji with a
     meaning become ``zz…`` words; the end of a sentence (. ! ? ; : or a new line) becomes the
-    word ``.`` and a comma the word ``,``; everything else becomes a space; a letter repeated three or more times is cut
-    to two ("diiiie" → "diie").
+    word ``.`` and a comma the word ``,``; everything else becomes a space; a letter repeated
+    three or more times is cut to two ("diiiie" → "diie").
     """
     cleaned = _INVISIBLE.sub("", text).translate(_EMOJI)
     cleaned = unicodedata.normalize("NFKC", cleaned).casefold().translate(_DANISH)

@@ -11,7 +11,6 @@ from aiogram.utils.i18n import gettext as _
 from bot.services.crisis_lines import CrisisLines
 from bot.services.safety_plan import PlanView
 
-
 # Which crisis lines come right after 112 for each category (ids from dialogs/crisis/lines.yaml);
 # the others follow, so every answer still shows every line.
 LINES_FIRST: dict[str, tuple[str, ...]] = {

@@ -101,7 +101,8 @@ async def test_plan_answer_puts_112_first_and_the_alert_is_urgent_without_words(
     before = len(mentor.messages)
     await tick_at(harness, start)  # quiet hours do not hold it
     [alert_text] = [m.text or "" for m in mentor.messages[before:] if "🚨" in (m.text or "")]
-    assert "HASTER" in alert_text and "plan om eller en beslutning om at tage sit liv" in alert_text
+    assert "HASTER" in alert_text
+    assert "plan om eller en beslutning om at tage sit liv" in alert_text
     assert "pillerne" not in alert_text and "112" in alert_text
 
 

@@ -59,8 +59,7 @@ def read_split(split: str) -> list[Row]:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader)
         assert header == COLUMNS, header
-        rows = [Row(*line) for line in reader if line]
-    return rows
+        return [Row(*line) for line in reader if line]
 
 
 @pytest.fixture(scope="module")

@@ -298,7 +298,8 @@ def test_staff_rule_file_errors_say_where() -> None:
     end_first = {"categories": {IDEATION: {"rules": [{"id": "x", "phrases": ["<end> dø"]}]}}}
     with pytest.raises(CrisisRulesError, match="<end>"):
         CrisisRules.from_mapping(end_first)
-    bad_urgency = {"categories": {IDEATION: {"urgency": "soon", "rules": [{"id": "x", "phrases": ["a"]}]}}}
+    rule = {"id": "x", "phrases": ["a"]}
+    bad_urgency = {"categories": {IDEATION: {"urgency": "soon", "rules": [rule]}}}
     with pytest.raises(CrisisRulesError, match="urgency"):
         CrisisRules.from_mapping(bad_urgency)
 
