@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from storage.models import Alert, CrisisFlag, Role
 from tests.harness import Harness
-from tests.unit.reporting_support import cph, tick_at
+from tests.unit.reporting_support import cph, record_days, tick_at
 from tests.unit.test_crisis_corpus import KINDS, SPLITS, read_split
 
 
@@ -179,18 +179,28 @@ async def test_friend_in_danger_gets_how_to_help_and_nobody_is_alerted(harness: 
     assert mentor.id
 
 
-async def test_low_mood_just_before_makes_giving_up_count(harness: Harness) -> None:
+async def test_low_mood_answer_in_the_running_checkin_makes_giving_up_count(
+    harness: Harness,
+) -> None:
     youth, person, _mentor = await _pair(harness)
     await youth.send_text("jeg giver op")  # no context: an everyday phrase
     assert await _flags(harness, person.id) == []
     await youth.send_command("checkin")
-    await youth.click("1")  # really low
-    for _ in range(6):
-        if youth.buttons() == ["Spring over"]:
-            break
-        await youth.click(youth.buttons()[-1] if "Nej" in youth.buttons() else youth.buttons()[0])
-    assert youth.buttons() == ["Spring over"]  # the optional note
+    await youth.click("1")  # really low: the mood answer is in the running conversation
     await youth.send_text("jeg giver op")
     [flag] = await _flags(harness, person.id)
     assert flag.category == "hopelessness_burden" and flag.source == "script:daily_checkin"
     assert "112" in youth.last_text
+
+
+async def test_low_mood_checkin_earlier_today_makes_giving_up_count(harness: Harness) -> None:
+    youth, person, _mentor = await _pair(harness)
+    harness.clock.set(cph(2026, 11, 24, 18, 0))
+    await record_days(harness, person.id, {date(2026, 11, 24): ("answered", 4)})
+    await youth.send_text("hvad er pointen")
+    assert await _flags(harness, person.id) == []  # a good day: no context
+    bo, bo_person, _mentor2 = await _pair(harness, 310, 311)
+    await record_days(harness, bo_person.id, {date(2026, 11, 24): ("answered", 2)})
+    await bo.send_text("hvad er pointen")
+    [flag] = await _flags(harness, bo_person.id)
+    assert flag.category == "hopelessness_burden" and flag.source == "message"
