@@ -40,16 +40,21 @@ from bot.ops.scale_out import (
 from bot.runtime import Runtime, create_runtime
 from bot.scheduling.attendance import register_attendance_delivery
 from bot.scheduling.checkin_composers import register_checkin_delivery
+from bot.scheduling.method_deliveries import register_method_deliveries
 from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
+from bot.scheduling.script_triggers import register_script_triggers
 from bot.scheduling.setup import Scheduling, create_scheduling
 from bot.scheduling.talk_deliveries import register_talk_delivery
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.method_report import register_method_report
+from bot.services.motivation import library_of
 from bot.services.safety_plan import register_safety_plan_hooks
-from bot.telegram.commands import publish_menu
+from bot.services.script_events import register_event_hooks
+from bot.services.script_registry import check_all_scripts
+from bot.telegram.commands import refresh_menu
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
@@ -216,6 +221,13 @@ async def build_app(
         pacer=shared_pacer(storage, settings),
     )
     register_features(runtime, scheduling)
+    try:
+        await check_scripts_at_start(runtime)
+    except BaseException:
+        await scheduling.close()
+        await bot.session.close()
+        await engine.dispose()
+        raise
     return App(
         settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime, metrics
     )
@@ -234,13 +246,36 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
     register_motivation(runtime, scheduling.registry)
     register_talk_delivery(scheduling.registry, runtime)
-    register_method_report(runtime.report_sources, runtime.clock, runtime.catalogue)
+    register_method_deliveries(scheduling.registry, runtime)
+    register_method_report(
+        runtime.report_sources, runtime.clock, runtime.catalogue, library_of(runtime)
+    )
+    # Scripts started by their own triggers (schedule, event, command), and the events.
+    register_script_triggers(scheduling.registry, runtime)
+    register_event_hooks(runtime.dialog_hooks)
+
+
+async def check_scripts_at_start(runtime: Runtime) -> None:
+    """A broken shipped script stops start-up; a broken published one is logged with
+    file:line and never started (its triggers are off; a start gives the kind message)."""
+    async with runtime.sessionmaker() as session:
+        shipped, published = await check_all_scripts(
+            runtime.scripts, session, runtime.clock.now()
+        )
+        await session.commit()
+    for message in published:
+        log.error("published script problem: %s", message)
+    if shipped:
+        raise ConfigError(
+            "A shipped dialog script has mistakes; fix them (or run `fremad dialogs lint`):\n"
+            + "\n".join(str(m) for m in shipped)
+        )
 
 
 async def publish_menu_safely(app: App) -> None:
     """The command menu is a nicety: a failure to set it is logged, never fatal."""
     try:
-        await publish_menu(app.bot, app.i18n)
+        await refresh_menu(app.bot, app.i18n, app.sessionmaker)
     except TelegramAPIError as exc:
         log.warning("could not set the command menu: %s", type(exc).__name__)
 

@@ -112,7 +112,7 @@ def cmd_dialogs(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "lint":
         from bot.dialogs.cli import lint_command
 
-        return lint_command(list(args.paths))
+        return lint_command(list(args.paths), args.lang)
     from bot.simulate import preview_script
 
     return preview_script(settings, args.script, args.lang)
@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     dialogs_sub = dialogs.add_subparsers(dest="action", required=True)
     lint = dialogs_sub.add_parser("lint", help="check scripts; prints file:line:col: message")
     lint.add_argument("paths", nargs="*", help="files (default: all shipped scripts)")
+    lint.add_argument(
+        "--lang", choices=["en", "da"], default="en", help="language of the messages (da: dansk)"
+    )
     preview = dialogs_sub.add_parser("preview", help="walk through a script as a youth would")
     preview.add_argument("script", help="script id or path to a .yaml file")
     preview.add_argument("--lang", default="da", choices=["da", "en"])

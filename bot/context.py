@@ -18,9 +18,11 @@ from bot.services.attendance import AttendanceService
 from bot.services.checkins import CheckinService
 from bot.services.cohort import CohortService
 from bot.services.crisis_response import CrisisService
+from bot.services.demands import DemandService
 from bot.services.dialog_runner import DialogRunner
+from bot.services.joint_review import JointReviews
 from bot.services.mentor_desk import MentorDesk
-from bot.services.motivation import motivation_services
+from bot.services.motivation import live_library, motivation_services
 from bot.services.onboarding import OnboardingService
 from bot.services.privacy import PrivacyService
 from bot.services.reachability import ReachabilityService
@@ -72,6 +74,10 @@ class PerUpdate:
             "mentor_desk": MentorDesk(self.session, clock, self.runtime.report_sources),
             "alert_desk": AlertDesk(self.session, clock),
             "talk": TalkRequests(self.session, clock),
+            "reviews": JointReviews(self.session, clock, self.runtime.catalogue),
+            "demands": DemandService(
+                self.session, clock, live_library(self.session, self.runtime)
+            ),
             "cohort": CohortService(
                 self.session, clock, self.runtime.report_sources, settings.timezone
             ),

@@ -6,12 +6,14 @@ from aiogram import F, Router
 
 from bot.handlers import attendance as attendance
 from bot.handlers import checkins as checkins
+from bot.handlers import demands as demands
 from bot.handlers import dialogs as dialogs
 from bot.handlers import fallback as fallback
 from bot.handlers import focus as focus
 from bot.handlers import goals as goals
 from bot.handlers import groups as groups
 from bot.handlers import invites as invites
+from bot.handlers import joint_review as joint_review
 from bot.handlers import membership as membership
 from bot.handlers import mentor_desk as mentor_desk
 from bot.handlers import mentor_progress as mentor_progress
@@ -51,6 +53,8 @@ def get_routers() -> list[Router]:
         mentor_progress.create_router(),
         talk.create_router(),
         focus.create_router(),
+        joint_review.create_router(),
+        demands.create_router(),
         dialogs.create_router(),
         membership.create_router(),
         fallback.create_router(),
