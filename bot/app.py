@@ -25,10 +25,9 @@ from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
 from bot.middlewares.crisis_screen import CrisisScreenMiddleware
-from bot.middlewares.database import DbSessionMiddleware
-from bot.middlewares.fsm_context import OneReadFSMContextMiddleware
+from bot.middlewares.database import UpdateTransactionMiddleware
+from bot.middlewares.fsm_context import ChatLockMiddleware, OneReadFSMContextMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
-from bot.middlewares.update_dedup import UpdateDedupMiddleware
 from bot.ops.concurrency import UpdateConcurrencyMiddleware
 from bot.ops.metrics import FremadMetrics
 from bot.ops.scale_out import (
@@ -55,6 +54,8 @@ from bot.services.safety_plan import register_safety_plan_hooks
 from bot.services.script_events import register_event_hooks
 from bot.services.script_registry import check_all_scripts
 from bot.telegram.commands import refresh_menu
+from bot.telegram.commit_before_send import CommitBeforeSend
+from bot.telegram.inline_filters import run_filters_inline
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
@@ -86,18 +87,23 @@ def create_dispatcher(
         runtime=runtime,
     )
     dp.fsm = OneReadFSMContextMiddleware(storage=storage, events_isolation=isolation)
+    # In this order (bot/middlewares/fsm_context.py): the chat's lock; a slot of the
+    # concurrency limit, before any database work (bot/ops/concurrency.py); the update's one
+    # session and transaction, starting with its claim (a redelivery is ignored); the FSM context.
+    dp.update.outer_middleware(ChatLockMiddleware(dp.fsm))
+    dp.update.outer_middleware(
+        UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates)
+    )
+    dp.update.outer_middleware(UpdateTransactionMiddleware(sessionmaker, runtime, storage))
     dp.update.outer_middleware(dp.fsm)
-    # Fewer updates at once than the database pool can serve (bot/ops/concurrency.py).
-    dp.update.outer_middleware(UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates))
-    # A redelivered update (same update_id) is ignored before anything else runs.
-    dp.update.outer_middleware(UpdateDedupMiddleware(sessionmaker, runtime.clock))
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))
     PersonLocaleMiddleware(runtime.i18n).setup(dp)
     # Every free text and caption is crisis-screened before any handler sees it.
     dp.message.outer_middleware(CrisisScreenMiddleware())
     dp.edited_message.outer_middleware(CrisisScreenMiddleware(edited=True))
     dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
+    # Plain filters (F.text, F.chat.type …) on the loop, not a thread hop each.
+    run_filters_inline(dp)
     return dp
 
 
@@ -113,6 +119,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     bot.session.middleware(StaleCallbackMiddleware())
     # Parsed-reply classes built once, not after every garbage collection (measured: ~10%).
     bot.session.middleware(PinnedResponseTypes())
+    # During an update, what it wrote is committed before a message leaves.
+    bot.session.middleware(CommitBeforeSend())
     return bot
 
 

@@ -1,7 +1,8 @@
 """The names handlers can ask for (aiogram passes only what a handler declares).
 
 Long-lived, from `Dispatcher(**workflow_data)`: settings, clock, sessionmaker, i18n, runtime.
-Per update, from DbSessionMiddleware: session, person (Person | None), and the services below.
+Per update, from UpdateTransactionMiddleware: session, person (Person | None), and the
+services below.
 """
 
 from __future__ import annotations

@@ -37,8 +37,14 @@ def create_web_app(app: App, secret: str) -> web.Application:
     # another instance is still handling gets 500 (bot/middlewares/update_dedup.py). It also
     # keeps each chat in order: Telegram sends a chat's next update only after the previous
     # one was answered, whichever instance answered it.
+    # `webhook_reply`: a handler may return one Bot API method (a tap's answer) to ride on the
+    # response instead of a request of its own (bot/handlers/dialogs.py).
     SimpleRequestHandler(
-        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+        dispatcher=app.dp,
+        bot=app.bot,
+        secret_token=secret,
+        handle_in_background=False,
+        webhook_reply=True,
     ).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dp, bot=app.bot)
     add_ops_routes(web_app, probe_for(app))

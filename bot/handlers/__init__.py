@@ -30,6 +30,11 @@ from bot.handlers import web_console as web_console
 
 
 def get_routers() -> list[Router]:
+    # Script buttons first: their callback prefix is unique (tests/unit/test_callback_prefixes.py).
+    buttons = Router(name="private_buttons")
+    buttons.callback_query.filter(F.message.chat.type == "private")
+    buttons.include_router(dialogs.create_button_router())
+
     private = Router(name="private")
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
@@ -63,4 +68,4 @@ def get_routers() -> list[Router]:
     group = Router(name="group")
     group.message.filter(F.chat.type != "private")
     group.include_router(groups.create_router())
-    return [private, group]
+    return [buttons, private, group]

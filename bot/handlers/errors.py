@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.middlewares.update_dedup import UpdateStillInProgress
 from bot.services.dialog_runner import ScriptFailed
 from bot.services.reachability import ReachabilityService
 
@@ -77,6 +76,5 @@ async def on_script_failed(event: ErrorEvent, bot: Bot) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.error.register(on_script_failed, ExceptionTypeFilter(ScriptFailed))
-    # Not an error: the webhook answers 500 so Telegram delivers the update again later.
-    router.error.register(on_error, ~ExceptionTypeFilter(UpdateStillInProgress))
+    router.error.register(on_error)
     return router

@@ -174,13 +174,17 @@ class DialogRunner:
         ref: str | None = None,
         variables: Mapping[str, object] | None = None,
         active_subgoals: Sequence[str] | None = None,
+        token: str | None = None,
     ) -> RunTurn:
-        """Starts a run, replacing any unfinished one (its answers so far stay stored)."""
+        """Starts a run, replacing any unfinished one (its answers so far stay stored).
+        `token`: the run's id, when the caller stored it already (new_run_token)."""
         version: int | None = None
         try:
             live = await self.registry.active(self.session, script_id, self.clock.now())
             version = live.version
-            info = RunInfo(secrets.token_hex(4), script_id, live.version, purpose, for_date, ref)
+            info = RunInfo(
+                token or new_run_token(), script_id, live.version, purpose, for_date, ref
+            )
             variables = dict(variables or {})
             context = self.context(person, for_date, variables, active_subgoals)
             turn = start(live.script, context)
@@ -361,6 +365,10 @@ class DialogRunner:
         await self.session.commit()
         await conversation.set_data(data)
         await conversation.set_state(state)
+
+
+def new_run_token() -> str:
+    return secrets.token_hex(4)
 
 
 def live_step(state: Any) -> str | None:
