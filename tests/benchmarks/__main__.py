@@ -46,9 +46,15 @@ BENCHMARKS = {
         [],
         ["--youths", "10", "--messages", "10"],
     ),
+    "console": (
+        "bench_console",
+        "(e) web console: a mentor's overview of 40 young people (server time)",
+        [],
+        ["--youths", "10", "--runs", "3"],
+    ),
     "crisis": (
         "bench_crisis",
-        "(e) crisis screen: cost per 500-character message",
+        "(f) crisis screen: cost per 500-character message",
         [],
         ["--rounds", "200"],
     ),
