@@ -93,7 +93,7 @@ async def webhook_bot(
 
 
 async def _wait_listening(port: int) -> None:
-    for _ in range(200):
+    for _ in range(1200):  # up to a minute on a busy machine
         try:
             _reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.close()
