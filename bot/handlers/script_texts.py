@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 
 from bot.dialogs import LintMessage
+from bot.dialogs.lint_da import render
 from bot.dialogs.model import Localized
 from bot.services.script_changes import TITLE, LibraryChanges, ScriptChanges
 from bot.services.script_publishing import (
@@ -48,8 +49,9 @@ def fit_lines(lines: Sequence[str], budget: int = _LIST_BUDGET) -> list[str]:
     return out
 
 
-def lint_lines(messages: Iterable[LintMessage]) -> list[str]:
-    return fit_lines([f"<code>{html.escape(str(m))}</code>" for m in messages])
+def lint_lines(messages: Iterable[LintMessage], locale: str = "en") -> list[str]:
+    """The checker's messages in the staff member's language (Danish or English)."""
+    return fit_lines([f"<code>{html.escape(render(m, locale))}</code>" for m in messages])
 
 
 def _ids(ids: Sequence[str]) -> str:
@@ -59,7 +61,7 @@ def _ids(ids: Sequence[str]) -> str:
     return ", ".join(shown)
 
 
-def refusal_text(refused: Refused, name: str | None = None) -> str:
+def refusal_text(refused: Refused, name: str | None = None, locale: str = "en") -> str:
     problem = refused.problem
     if problem is UploadProblem.NOT_STAFF:
         return _(
@@ -97,7 +99,7 @@ def refusal_text(refused: Refused, name: str | None = None) -> str:
         name=html.escape(name or "")
     )
     tail = _("Fix them (line:column shows where) and send the file again.")
-    return "\n".join([head, *lint_lines(refused.messages), tail])
+    return "\n".join([head, *lint_lines(refused.messages, locale), tail])
 
 
 def _script_change_lines(changes: ScriptChanges) -> list[str]:
@@ -160,7 +162,9 @@ def draft_text(draft: Draft, locale: str) -> str:
         )
     if draft.warnings:
         lines.append(_("Advice from the checker:"))
-        lines += fit_lines([html.escape(str(m)) for m in draft.warnings], budget=1200)
+        lines += fit_lines(
+            [html.escape(render(m, locale)) for m in draft.warnings], budget=1200
+        )
     lines.append(
         _(
             "Publish it? New conversations use it at once; conversations already under way "

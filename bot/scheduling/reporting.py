@@ -141,7 +141,13 @@ def add_low_mood_check(hooks: DialogHooks, runtime: Runtime) -> None:
     ) -> None:
         if before is not None:
             await before(session, person, info, turn, now)
-        if any(item.metric == "mood" for item in turn.recorded):
+        # Only a low mood can make a run of low moods: any other needs no look back (a read).
+        if any(
+            item.metric == "mood"
+            and isinstance(item.value, int)
+            and item.value <= settings.alert_low_mood_max
+            for item in turn.recorded
+        ):
             await AlertDesk(session, runtime.clock).check_low_mood(
                 person, info.for_date, settings.alert_low_mood_days, settings.alert_low_mood_max
             )

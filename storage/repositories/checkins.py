@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,17 @@ class CheckinDaysRepository:
             self.session.add(row)
             await self.session.flush()
         return row
+
+    async def set_values(self, person_id: int, day: date, values: dict[str, Any]) -> bool:
+        """Sets columns of the day's row in ONE statement, without reading it first (the
+        check-in hooks run on every tap). False if the day has no row."""
+        result = await self.session.execute(
+            update(CheckinDay)
+            .where(CheckinDay.person_id == person_id, CheckinDay.local_date == day)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) > 0
 
     async def between(self, person_id: int, first: date, last: date) -> Sequence[CheckinDay]:
         result = await self.session.execute(
