@@ -54,6 +54,7 @@ from bot.services.motivation import library_of
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.services.script_events import register_event_hooks
 from bot.services.script_registry import check_all_scripts
+from bot.services.self_profile import register_self_profile_hooks
 from bot.telegram.commands import refresh_menu
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.inline_filters import run_filters_inline
@@ -237,6 +238,7 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     register_motivation(runtime, scheduling.registry)
     register_talk_delivery(scheduling.registry, runtime)
     register_method_deliveries(scheduling.registry, runtime)
+    register_self_profile_hooks(runtime.dialog_hooks)
     register_method_report(
         runtime.report_sources, runtime.clock, runtime.catalogue, library_of(runtime)
     )

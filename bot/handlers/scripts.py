@@ -14,9 +14,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.dialogs import Script
 from bot.handlers.dialogs import send_turn
 from bot.handlers.script_texts import (
     activated_text,
+    analytics_text,
     draft_text,
     history_text,
     overview_text,
@@ -27,6 +29,7 @@ from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.dialog_runner import DialogRunner
 from bot.services.motivation import Motivation
+from bot.services.script_analytics import step_figures
 from bot.services.script_publishing import (
     MAX_UPLOAD_BYTES,
     Published,
@@ -151,6 +154,7 @@ async def on_scripts_action(
     script_publishing: ScriptPublishing,
     runtime: Runtime,
     access: AccessService,
+    session: Any,
 ) -> None:
     if person is None or not person.is_staff or not isinstance(call.message, Message):
         await access.refuse(person, "scripts", callback_data.script)
@@ -173,6 +177,10 @@ async def on_scripts_action(
     others = [v.version for v in versions if not v.is_active]
     text = history_text(script_id, versions, ZoneInfo(person.timezone))
     await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
+    live = await runtime.scripts.active_document(session, script_id, runtime.clock.now())
+    if live is not None and isinstance(live.document, Script):
+        figures = await step_figures(session, live.document, runtime.clock.now())
+        await call.message.answer(analytics_text(script_id, figures))
 
 
 def runtime_bot(call: CallbackQuery) -> Bot:
