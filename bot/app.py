@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
+from bot.encryption_setup import configure_encryption
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
 from bot.middlewares.crisis_first_aid import CrisisFirstAidMiddleware
@@ -59,6 +60,7 @@ from bot.services.motivation import library_of
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.services.script_events import register_event_hooks
 from bot.services.script_registry import check_all_scripts
+from bot.services.self_profile import register_self_profile_hooks
 from bot.telegram.commands import refresh_menu
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.inline_filters import run_filters_inline
@@ -67,7 +69,7 @@ from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
 from bot.telegram.update_intake import UpdateIntake, UpdateQuarantine
-from storage import crypto, migrate
+from storage import migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
 from storage.fsm_storage import SqlStorage
 
@@ -170,25 +172,6 @@ async def prepare_database(settings: Settings, engine: AsyncEngine) -> None:
         )
 
 
-def configure_encryption(settings: Settings) -> None:
-    """Free text is encrypted at rest. With SQLite and no ENCRYPTION_KEY, a key file is made
-    beside the database (mode 0600); PostgreSQL deployments must set ENCRYPTION_KEY."""
-    if settings.encryption_key is not None:
-        crypto.configure(settings.encryption_key.get_secret_value())
-        return
-    if not settings.is_sqlite:
-        raise ConfigError(
-            "ENCRYPTION_KEY is not set: set it to a key from `fremad keygen` "
-            "(free text is encrypted at rest; keep the key safe and out of the database)."
-        )
-    key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(crypto.new_key(), encoding="ascii")
-        key_file.chmod(0o600)
-    crypto.configure(key_file.read_text(encoding="ascii").strip())
-
-
 @dataclass
 class App:
     """Everything one running Fremad holds; closed in reverse order."""
@@ -278,6 +261,7 @@ def wire_resilience(dp: Dispatcher, scheduling: Scheduling, metrics: FremadMetri
 
     dp["deliver_now"] = deliver_now
     tick_context.crisis_outbox = dp["crisis_outbox"]
+    tick_context.crisis_rules = dp["runtime"].crisis_rules
     tick_context.on_report = count
     dp["update_quarantine"].on_quarantined = lambda stage: metrics.updates_quarantined.labels(
         stage
@@ -298,6 +282,7 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     register_motivation(runtime, scheduling.registry)
     register_talk_delivery(scheduling.registry, runtime)
     register_method_deliveries(scheduling.registry, runtime)
+    register_self_profile_hooks(runtime.dialog_hooks)
     register_method_report(
         runtime.report_sources, runtime.clock, runtime.catalogue, library_of(runtime)
     )

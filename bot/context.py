@@ -29,6 +29,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reachability import ReachabilityService
 from bot.services.safety_plan import SafetyPlanService
 from bot.services.script_publishing import ScriptPublishing
+from bot.services.self_profile import SelfProfiles
 from bot.services.talk_requests import TalkRequests
 from bot.services.weekly_summary import SummaryService
 from bot.services.youth_settings import YouthSettingsService
@@ -75,6 +76,7 @@ class PerUpdate:
             "mentor_desk": MentorDesk(self.session, clock, self.runtime.report_sources),
             "alert_desk": AlertDesk(self.session, clock),
             "talk": TalkRequests(self.session, clock),
+            "profiles": SelfProfiles(self.session, clock),
             "reviews": JointReviews(self.session, clock, self.runtime.catalogue),
             "demands": DemandService(
                 self.session, clock, live_library(self.session, self.runtime)

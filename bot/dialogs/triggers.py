@@ -69,6 +69,7 @@ RESERVED_COMMANDS: frozenset[str] = frozenset(
         "focus",
         "talk",
         "web",
+        "review",
     }
 )
 

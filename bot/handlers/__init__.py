@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from bot.handlers import attendance as attendance
 from bot.handlers import checkins as checkins
+from bot.handlers import coping as coping
 from bot.handlers import demands as demands
 from bot.handlers import dialogs as dialogs
 from bot.handlers import fallback as fallback
@@ -24,6 +25,7 @@ from bot.handlers import quiet_hours as quiet_hours
 from bot.handlers import reporting as reporting
 from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
+from bot.handlers import self_profile as self_profile
 from bot.handlers import settings as settings
 from bot.handlers import talk as talk
 from bot.handlers import web_console as web_console
@@ -60,6 +62,8 @@ def get_routers() -> list[Router]:
         focus.create_router(),
         joint_review.create_router(),
         demands.create_router(),
+        self_profile.create_router(),
+        coping.create_router(),
         dialogs.create_router(),
         membership.create_router(),
         fallback.create_router(),

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.dialogs import LintMessage
 from bot.dialogs.lint_da import render
 from bot.dialogs.model import Localized
+from bot.services.script_analytics import StepFigures
 from bot.services.script_changes import TITLE, LibraryChanges, ScriptChanges
 from bot.services.script_publishing import (
     MAX_UPLOAD_BYTES,
@@ -212,6 +213,42 @@ def overview_text(scripts: Sequence[ScriptOverview], locale: str, tz: ZoneInfo) 
             "To publish a change, send me the .yaml file. Tap a script to see its versions "
             "and roll back."
         )
+    )
+    return "\n".join(fit_lines(lines))
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 90:
+        return _("{n} s").format(n=round(value))
+    if value < 90 * 60:
+        return _("{n} min").format(n=round(value / 60))
+    return _("{n} h").format(n=round(value / 3600, 1))
+
+
+def analytics_text(script_id: str, figures: Sequence[StepFigures]) -> str:
+    """Per question of the version in use: the last four weeks, where people drop off."""
+    lines = [
+        _("<b>{id}</b> — the last 4 weeks, per question:").format(id=html.escape(script_id))
+    ]
+    if not any(f.reached for f in figures):
+        lines.append(_("Nobody has been asked these questions in the last 4 weeks."))
+    for item in figures:
+        lines.append(
+            _(
+                "• <code>{step}</code>: reached {reached}, answered {answered}, skipped "
+                "{skipped}, median time to answer {median}"
+            ).format(
+                step=html.escape(item.step_id),
+                reached=item.reached,
+                answered=item.answered,
+                skipped=item.skipped,
+                median=_seconds(item.median_seconds),
+            )
+        )
+    lines.append(
+        _("Reached but neither answered nor skipped: they stopped at that question.")
     )
     return "\n".join(fit_lines(lines))
 

@@ -27,7 +27,7 @@ from aiogram.types import Message, TelegramObject, Update
 from bot.runtime import Runtime
 from bot.services.crisis_detection import CrisisMatch
 from bot.services.crisis_outbox import CrisisOutbox, complete_entry, new_entry
-from bot.telegram.crisis_messages import crisis_text
+from bot.telegram.crisis_messages import crisis_text, friend_text
 from bot.telegram.urgent_send import send_urgent
 
 log = logging.getLogger(__name__)
@@ -106,13 +106,15 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
         bot: Bot = data["bot"]
         if not aid.answered:
             try:
-                await send_urgent(bot, answer_from_memory(runtime, message))
+                await send_urgent(bot, answer_from_memory(runtime, message, aid.hit))
                 aid.answered = True
             except Exception as exc:  # noqa: BLE001 - go on to store the flag regardless
                 log.error("update %s: crisis answer not sent: %s", update.update_id,
                           type(exc).__name__)  # fmt: skip
         if aid.recorded or aid.in_outbox or message.from_user is None:
             return
+        if runtime.crisis_rules.is_friend(aid.hit):
+            return  # about someone else: answered, never stored or alerted
         entry = new_entry(
             bot.id, update.update_id, message.from_user.id, aid.hit, source,
             runtime.clock.now(), text,
@@ -123,7 +125,7 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
         # alert leaves at once; otherwise the next scheduler pass after the outage does it.
         try:
             slots = await asyncio.wait_for(
-                complete_entry(entry, runtime.sessionmaker, runtime.clock),
+                complete_entry(entry, runtime.sessionmaker, runtime.clock, runtime.crisis_rules),
                 IMMEDIATE_RECORD_SECONDS,
             )
         except Exception as exc:  # noqa: BLE001 - the outbox holds it
@@ -137,13 +139,20 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
             await deliver_alert_now(deliver_now, slots, update.update_id)
 
 
-def answer_from_memory(runtime: Runtime, message: Message) -> SendMessage:
-    """The crisis answer without the database: 112 and the help lines, in the person's
-    Telegram language (Danish unless it is English)."""
+def answer_from_memory(runtime: Runtime, message: Message, hit: CrisisMatch) -> SendMessage:
+    """The crisis answer without the database (the category's answer with 112 and the help
+    lines, or the friend answer), in the person's Telegram language (Danish unless English)."""
     code = (getattr(message.from_user, "language_code", None) or "")[:2]
     locale = "en" if code == "en" else runtime.settings.default_locale
+    rules, now = runtime.crisis_rules, runtime.clock.now()
     with runtime.i18n.context(), runtime.i18n.use_locale(locale):
-        text = crisis_text(runtime.crisis_lines, locale, runtime.clock.now(), flagged=False)
+        if rules.is_friend(hit):
+            text = friend_text(runtime.crisis_lines, locale, now)
+        else:
+            text = crisis_text(
+                runtime.crisis_lines, locale, now, flagged=False, category=hit.category,
+                urgency=rules.info(hit.category).urgency,
+            )  # fmt: skip
     return SendMessage(chat_id=message.chat.id, text=text)
 
 

@@ -54,6 +54,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.scheduling import delivery_policy as policy
 from bot.scheduling.registry import ComposeContext, DeliveryRegistry, DueDelivery, PlanWindow
+from bot.services.crisis_detection import CrisisRules
 from bot.services.crisis_outbox import CrisisOutbox, replay_outbox
 from bot.telegram.send_queue import SendMethod, SendOutcome, SendQueue, SendResult
 from storage.models import Delivery, DeliveryStatus, Person, Role
@@ -127,6 +128,7 @@ class TickContext:
     state: TickState = field(default_factory=TickState)
     monotonic: Callable[[], float] = time.monotonic
     crisis_outbox: CrisisOutbox | None = None
+    crisis_rules: CrisisRules | None = None
     # Called with each pass's report (metrics: expired and requeued deliveries).
     on_report: Callable[[TickReport], None] | None = None
 
@@ -142,9 +144,9 @@ async def run_tick(ctx: TickContext, now: datetime) -> TickReport:
     grace_start = now - ctx.grace
     await _recover_stale(ctx, report)
     await _reconcile_uncertain(ctx, now, report)
-    if ctx.crisis_outbox is not None:
+    if ctx.crisis_outbox is not None and ctx.crisis_rules is not None:
         report.outbox_completed = await replay_outbox(
-            ctx.crisis_outbox, ctx.sessionmaker, ctx.clock
+            ctx.crisis_outbox, ctx.sessionmaker, ctx.clock, ctx.crisis_rules
         )
     await _plan(ctx, now, grace_start, report)
     async with ctx.sessionmaker() as session:

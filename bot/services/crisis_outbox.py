@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.services.crisis_detection import CrisisMatch
+from bot.services.crisis_detection import CrisisMatch, CrisisRules
 from bot.services.crisis_response import CrisisService
 from storage import crypto
 from storage.repositories.people import PeopleRepository
@@ -100,7 +100,10 @@ def new_entry(
 
 
 async def complete_entry(
-    entry: OutboxEntry, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+    entry: OutboxEntry,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    rules: CrisisRules,
 ) -> list[str]:
     """Records the entry's flag and alert (once); returns the alert's delivery slots."""
     async with sessionmaker() as session:
@@ -108,7 +111,7 @@ async def complete_entry(
         if person is None or not person.is_youth:
             return []  # not a youth: the help lines were all there was to give
         text = crypto.decrypt(entry.sealed_text) if entry.sealed_text else ""
-        service = CrisisService(session, clock)
+        service = CrisisService(session, clock, rules)
         flag = await service.record(
             person,
             CrisisMatch(entry.category, entry.rule_id),
@@ -120,13 +123,16 @@ async def complete_entry(
 
 
 async def replay_outbox(
-    outbox: CrisisOutbox, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+    outbox: CrisisOutbox,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    rules: CrisisRules,
 ) -> int:
     """Completes every pending entry it can; returns how many. Raises on the first failure
     (the database still away): the rest wait for the next pass."""
     completed = 0
     for entry in outbox.pending():
-        await complete_entry(entry, sessionmaker, clock)
+        await complete_entry(entry, sessionmaker, clock, rules)
         outbox.mark_done(entry.key)
         completed += 1
     if completed:

@@ -31,9 +31,9 @@ from bot.dialogs import (
     start,
 )
 from bot.services.script_registry import ScriptRegistry
-from storage.models import Answer, DeliveryStatus, Person, Role
+from storage.models import Answer, DeliveryStatus, Person, Role, StepShown
 from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
-from storage.repositories.dialogs import AnswersRepository
+from storage.repositories.dialogs import AnswersRepository, StepStatsRepository
 from storage.repositories.people import PeopleRepository
 
 log = logging.getLogger(__name__)
@@ -330,6 +330,18 @@ class DialogRunner:
             hook = self.hooks.on_finished.get(info.purpose)
             if hook is not None:
                 await hook(self.session, person, info, turn, self.clock.now())
+        if not turn.finished and turn.step_id is not None:
+            # For script analytics (reached, time to answer); re-asks add rows, the first counts.
+            await StepStatsRepository(self.session).add_shown(
+                StepShown(
+                    person_id=person.id,
+                    script_id=info.script_id,
+                    script_version=info.version,
+                    run_id=info.token,
+                    step_id=turn.step_id,
+                    shown_at=self.clock.now(),
+                )
+            )
         data = dict(loaded) if loaded is not None else await conversation.get_data()
         if turn.finished:
             data.pop("dialog", None)

@@ -30,6 +30,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("attendance", Role.YOUTH, N_("how showing up has gone")),
     CommandInfo("goals", Role.YOUTH, N_("your goals and next small steps")),
     CommandInfo("rating", Role.YOUTH, N_("rate how your sub-goals are going")),
+    CommandInfo("mig", Role.YOUTH, N_("what works for me: my own short profile")),
+    CommandInfo("calm", Role.YOUTH, N_("a one-minute exercise when it gets hard")),
     CommandInfo("focus", Role.YOUTH, N_("this week's question about your focus")),
     CommandInfo("talk", Role.YOUTH, N_("I'd like to talk with my contact person")),
     CommandInfo("successes", Role.YOUTH, N_("look how far you have come")),

@@ -29,6 +29,7 @@ from bot.services.report_facts import (
 from storage.models import Alert, AlertKind, MentorBelief, Person, SentSummary
 from storage.repositories.progress import ProgressRepository
 from storage.repositories.reporting import ReportReadsRepository, SentSummariesRepository
+from storage.repositories.web import ConsoleReadsRepository
 
 CHART_WEEKS = 12
 OVERVIEW_PURPOSE = "web_overview"
@@ -118,17 +119,17 @@ async def overview_rows(
         if await access.youth_for_mentor_work(reader, youth.id, OVERVIEW_PURPOSE) is not None
     ]
     alert_counts = await reads.open_alert_counts([y.id for y in readable])
+    beliefs = await ConsoleReadsRepository(session).latest_beliefs([y.id for y in readable])
     rows = []
     for youth in readable:
         facts = await gather_week_facts(session, youth, this_week(youth, clock), sources)
-        beliefs = await ProgressRepository(session).beliefs(youth.id)
         open_alerts = alert_counts.get(youth.id, 0)
         rows.append(
             YouthRow(
                 youth,
                 facts,
                 open_alerts,
-                beliefs[-1].value if beliefs else None,
+                beliefs.get(youth.id),
                 attention_score(facts, open_alerts),
             )
         )

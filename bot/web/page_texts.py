@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from markupsafe import Markup
 
 from bot.services.goals import GoalService
@@ -61,10 +60,6 @@ def telegram_html(text: str) -> Markup:
 
 def day_text(day: date, locale: str) -> str:
     return format_date(day, "d. MMM y" if locale == "da" else "d MMM y", locale=locale)
-
-
-def moment_text(moment: Any, locale: str, zone: str) -> str:
-    return format_datetime(moment, "d. MMM HH:mm", tzinfo=ZoneInfo(zone), locale=locale)
 
 
 def register_filters(env: Any) -> None:
@@ -161,8 +156,6 @@ async def youth_page_context(request: web.Request, page: YouthPage) -> dict[str,
         "boards": boards,
         "subgoals": [(s.id, catalogue.name(s.id, locale)) for s in catalogue],
         "saved": request.query.get("saved", ""),
-        "zone": page.youth.timezone,
-        "moment": moment_text,
         "export_first": (page.today.replace(day=1)).isoformat(),
         "export_last": page.today.isoformat(),
     }

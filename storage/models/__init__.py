@@ -14,7 +14,7 @@ from storage.models.checkins import CheckinDay, CheckinStatus
 from storage.models.conversations import ConversationState
 from storage.models.deliveries import Delivery, DeliveryStatus
 from storage.models.demands import Demand, DemandStatus
-from storage.models.dialogs import Answer, ScriptVersion
+from storage.models.dialogs import Answer, ScriptVersion, StepShown
 from storage.models.goals import Goal, GoalStatus, GoalStep, StepStatus
 from storage.models.joint_reviews import JointRating, JointReview
 from storage.models.motivation import SentPrompt, Success, SuccessKind
@@ -48,6 +48,7 @@ __all__ = [
     "CheckinDay",
     "CheckinStatus",
     "ScriptVersion",
+    "StepShown",
     "AuditEntry",
     "Base",
     "Consent",

@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, ErasureRequest, ErasureStatus, WebLoginLink, WebSession
+from storage.models import (
+    Answer,
+    ErasureRequest,
+    ErasureStatus,
+    MentorBelief,
+    WebLoginLink,
+    WebSession,
+)
 
 
 class WebSignInRepository:
@@ -92,6 +99,17 @@ class ConsoleReadsRepository:
             select(func.count(func.distinct(Answer.run_id))).where(Answer.script_id == script_id)
         )
         return int(result.scalar_one() or 0)
+
+    async def latest_beliefs(self, youth_ids: Sequence[int]) -> dict[int, int]:
+        """Each youth's latest recorded belief (by local date, then entry order)."""
+        if not youth_ids:
+            return {}
+        result = await self.session.execute(
+            select(MentorBelief.youth_id, MentorBelief.value)
+            .where(MentorBelief.youth_id.in_(youth_ids))
+            .order_by(MentorBelief.local_date, MentorBelief.id)
+        )
+        return {youth_id: value for youth_id, value in result.all()}
 
     async def open_erasure_requests(self) -> Sequence[ErasureRequest]:
         result = await self.session.execute(

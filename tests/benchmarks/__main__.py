@@ -46,6 +46,18 @@ BENCHMARKS = {
         [],
         ["--youths", "10", "--messages", "10"],
     ),
+    "console": (
+        "bench_console",
+        "(e) web console: a mentor's overview of 40 young people (server time)",
+        [],
+        ["--youths", "10", "--runs", "3"],
+    ),
+    "crisis": (
+        "bench_crisis",
+        "(f) crisis screen: cost per 500-character message",
+        [],
+        ["--rounds", "200"],
+    ),
 }
 LINE = re.compile(r"^\s*([^:]{1,60}):\s+(.+?)\s*$")
 

@@ -14,7 +14,7 @@ from bot.scheduling.tick import run_tick
 from storage.models import Delivery, Role
 from tests.conftest import CPH
 from tests.harness import Harness
-from tests.scripts_support import answer_whatever_is_asked, staff_member
+from tests.scripts_support import answer_whatever_is_asked, dialog_question, staff_member
 
 WEDNESDAY_HELLO = """id: wednesday_hello
 version: 1
@@ -176,3 +176,27 @@ def test_every_script_the_code_starts_declares_its_trigger() -> None:
         if path.parent.name != "scripts" or path.stem == "prompts":
             continue
         assert load_script(path).triggers, f"{path.name} declares no trigger"
+
+
+async def test_scripts_shows_where_young_people_drop_off(harness: Harness) -> None:
+    """/scripts → a script: per question, reached / answered / skipped / median time."""
+    sam = await staff_member(harness)
+    await publish(harness, sam, "low_mood_talk.yaml", LOW_MOOD_TALK)
+    ada, bo = harness.user(100, "Ada"), harness.user(101, "Bo")
+    for user in (ada, bo):
+        await harness.onboard(user, Role.YOUTH)
+    harness.clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=CPH))
+    await tick(harness)
+    for user in (ada, bo):
+        await user.click("1")
+        await answer_whatever_is_asked(harness.app, user)
+    harness.clock.advance(timedelta(minutes=1))
+    await tick(harness)
+    harness.clock.advance(timedelta(seconds=30))
+    await ada.click("Ja tak", in_message=dialog_question(ada))  # Bo stops at the question
+
+    await sam.send_command("scripts")
+    await sam.click("low_mood_talk")
+    assert (
+        "• hello: reached 2, answered 1, skipped 0, median time to answer 30 s" in sam.last_text
+    ), sam.last_text

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bot.clock import ManualClock
 from bot.web.app import SESSION_COOKIE
 from bot.web.security import CSP
 from storage.models import AuditEntry, Role
-from tests.web.support import Console, csrf_of, mentor_with_youths
+from tests.web.support import Console, csrf_of, mentor_with_youths, running_console
 
 
 async def _audit(console: Console, action: str) -> list[AuditEntry]:
@@ -201,3 +203,34 @@ async def test_the_login_route_is_rate_limited(console: Console) -> None:
     assert statuses[:10] == [403] * 10
     assert statuses[10:] == [429, 429]
     await client.close()
+
+
+async def test_on_https_the_session_cookie_is_secure_and_hsts_is_sent(
+    database_url: str, clock: ManualClock
+) -> None:
+    async with running_console(database_url, clock, web_base_url="https://konsol.test") as https:
+        mentor, _youths = await mentor_with_youths(https.harness, 501, ["Ada"], 601)
+        link = await https.full_link_for(mentor)
+        assert link.startswith("https://konsol.test/login/")
+        client = https.client()
+        signed = await client.get(link.removeprefix("https://konsol.test"))
+        assert signed.status == 200
+        cookie = signed.cookies[SESSION_COOKIE]
+        assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+        assert signed.headers["Strict-Transport-Security"].startswith("max-age=")
+        await client.close()
+
+
+def test_the_console_refuses_a_plain_http_base_url_unless_told() -> None:
+    from bot.config import ConfigError
+    from tests.harness import make_settings
+
+    plain = make_settings("sqlite+aiosqlite:///unused.sqlite3", web_base_url="http://x.dk")
+    with pytest.raises(ConfigError, match="https://"):
+        plain.web_console_url()
+    allowed = make_settings(
+        "sqlite+aiosqlite:///unused.sqlite3", web_base_url="http://x.dk/", web_insecure_http=True
+    )
+    assert allowed.web_console_url() == "http://x.dk"
+    secure = make_settings("sqlite+aiosqlite:///unused.sqlite3", web_base_url="https://x.dk")
+    assert secure.web_console_url() == "https://x.dk"

@@ -88,6 +88,14 @@ async def test_mentor_signs_in_acknowledges_writes_a_note_and_the_summary_carrie
     assert "Vi aftalte to vækkeure" in (await browser.element("#notes")).text
     await browser.screenshot("mentor-note-saved")
 
+    # On a phone the overview's table turns into one card per young person.
+    await browser.run(lambda: browser.driver.set_window_size(390, 844))
+    await browser.click("a[href='/']")
+    head = await browser.element("table#overview thead")
+    assert not await browser.run(head.is_displayed)
+    assert "Ada" in (await browser.element("table#overview tbody tr")).text
+    await browser.screenshot("mentor-overview-phone")
+
     # The next weekly summary on Telegram (Monday 30 Nov, 08:00) carries the note.
     before = len(mentor.messages)
     await tick_at(h, cph(2026, 11, 30, 8, 0))

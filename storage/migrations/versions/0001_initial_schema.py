@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 10:13:13.782340
+Create Date: 2026-12-05 10:27:52.879526
 """
 from alembic import op
 import sqlalchemy as sa
@@ -331,6 +331,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_safety_plans_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_safety_plans'))
     )
+    op.create_table('script_steps_shown',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('script_id', sa.String(length=64), nullable=False),
+    sa.Column('script_version', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.String(length=16), nullable=False),
+    sa.Column('step_id', sa.String(length=64), nullable=False),
+    sa.Column('shown_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_script_steps_shown_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_script_steps_shown'))
+    )
+    with op.batch_alter_table('script_steps_shown', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_script_steps_shown_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('ix_script_steps_shown_script_at', ['script_id', 'shown_at'], unique=False)
+
     op.create_table('script_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('script_id', sa.String(length=64), nullable=False),
@@ -653,6 +668,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_script_versions_script_id'))
 
     op.drop_table('script_versions')
+    with op.batch_alter_table('script_steps_shown', schema=None) as batch_op:
+        batch_op.drop_index('ix_script_steps_shown_script_at')
+        batch_op.drop_index(batch_op.f('ix_script_steps_shown_person_id'))
+
+    op.drop_table('script_steps_shown')
     op.drop_table('safety_plans')
     op.drop_table('mentor_settings')
     with op.batch_alter_table('mentor_notes', schema=None) as batch_op:
