@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     alert_low_mood_max: int = Field(default=2, ge=1, le=5)
     # An unacknowledged crisis alert goes to all staff after this many minutes.
     crisis_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # ... and an acute one (a plan, method seeking, an overdose, a goodbye) after this many.
+    crisis_acute_escalation_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # Motivation: the weekly self-rating on this ISO weekday (5 = Friday), at this local time
     # ("HH:MM"; unset: the youth's own check-in time — it waits until the check-in is done).
     self_rating_weekday: int = Field(default=5, ge=1, le=7)

@@ -123,7 +123,9 @@ def register_reporting(registry: DeliveryRegistry, runtime: Runtime) -> None:
                 await desk.check_missed_checkins(
                     youths[candidate.person_id], day, settings.alert_missed_days
                 )
-        return await desk.plan_escalations(settings.crisis_escalation_minutes)
+        return await desk.plan_escalations(
+            settings.crisis_escalation_minutes, settings.crisis_acute_escalation_minutes
+        )
 
     registry.register(SUMMARY_DELIVERY, planner=plan_summaries, composer=compose_summary)
     registry.register(ALERT_DELIVERY, planner=watch_alerts, composer=compose_alert)

@@ -52,6 +52,12 @@ BENCHMARKS = {
         [],
         ["--youths", "10", "--runs", "3"],
     ),
+    "crisis": (
+        "bench_crisis",
+        "(f) crisis screen: cost per 500-character message",
+        [],
+        ["--rounds", "200"],
+    ),
 }
 LINE = re.compile(r"^\s*([^:]{1,60}):\s+(.+?)\s*$")
 
