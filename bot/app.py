@@ -48,6 +48,7 @@ from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
+from bot.telegram.open_questions import OpenQuestionsMiddleware, TurnMiddleware
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
@@ -85,6 +86,8 @@ def create_dispatcher(
     # A redelivered update (same update_id) is ignored before anything else runs.
     dp.update.outer_middleware(UpdateDedupMiddleware(sessionmaker, runtime.clock))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))
+    # What one update sends is one turn: its question ends up last (bot/telegram/open_questions).
+    dp.update.outer_middleware(TurnMiddleware())
     PersonLocaleMiddleware(runtime.i18n).setup(dp)
     # Every free text and caption is crisis-screened before any handler sees it.
     dp.message.outer_middleware(CrisisScreenMiddleware())
@@ -103,6 +106,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     bot.session.middleware(RetryAfterMiddleware())
+    # At most one open question per chat, for handlers' replies and scheduled messages alike.
+    bot.session.middleware(OpenQuestionsMiddleware())
     bot.session.middleware(StaleCallbackMiddleware())
     # Parsed-reply classes built once, not after every garbage collection (measured: ~10%).
     bot.session.middleware(PinnedResponseTypes())

@@ -18,9 +18,9 @@ from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.alert_desk import AckResult, AlertDesk
 from bot.services.cohort import CohortService, cohort_csv
+from bot.services.figures import Period
 from bot.services.mentor_desk import MentorDesk
 from bot.services.report_chart import render_png
-from bot.services.report_facts import Period
 from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from bot.telegram.case_file import build_export
 from bot.telegram.report_messages import chart_labels

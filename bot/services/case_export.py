@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.figures import Period, ReportSources, weekly_series
 from bot.services.report_chart import ChartLabels, ChartRenderer
-from bot.services.report_facts import Period, ReportSources, weekly_series
 from storage.models import Person
 from storage.repositories.reporting import MentorNotesRepository, ReportReadsRepository
 

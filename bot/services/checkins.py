@@ -22,6 +22,7 @@ from bot.services.dialog_runner import (
     RunInfo,
     RunTurn,
 )
+from bot.services.figures import day_status, is_answered
 from storage.models import CheckinDay, CheckinStatus, DeliveryStatus, Person
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
@@ -29,13 +30,6 @@ from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
 CHECKIN_SCRIPT = "daily_checkin"
 CHECKIN_PURPOSE = "checkin"
 CHECKIN_LATER = "checkin_later"
-_STATUS = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-    CheckinStatus.SENT.value: DayStatus.OPEN,
-}
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,7 @@ class CheckinService:
     async def standing(self, person: Person, day: date) -> CheckinStanding:
         """The streak up to `day` and how many check-in days in a row were missed before it."""
         rows = await self.days.between(person.id, day - timedelta(days=120), day - timedelta(1))
-        records = [(row.local_date, _STATUS[row.status]) for row in rows]
+        records = [(row.local_date, day_status(row.status, row.local_date, day)) for row in rows]
         missed = 0
         for _day, status in sorted(records, reverse=True):
             if status is DayStatus.MISSED:
@@ -91,7 +85,7 @@ class CheckinService:
 
     async def skip(self, person: Person, conversation: ConversationStore, day: date) -> None:
         row = await self.days.get_or_create(person.id, day, CheckinStatus.SKIPPED)
-        if row.status != CheckinStatus.ANSWERED.value:
+        if not is_answered(row.status):
             row.status = CheckinStatus.SKIPPED.value
         await self._drop_open_run(conversation, day)
         await self.session.commit()
@@ -130,6 +124,11 @@ async def _on_recorded(
             row.mood = item.value
         elif item.metric == "energy" and isinstance(item.value, int):
             row.energy = item.value
+    # The first answer makes the day kept (partly); finishing makes it answered.
+    if turn.recorded and row.status in (CheckinStatus.SENT.value, CheckinStatus.MISSED.value):
+        row.status = CheckinStatus.PARTIAL.value
+        row.answered_at = now
+        row.snoozed_until = None
 
 
 async def _on_finished(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.services.report_facts import Period, ReportSources
+from bot.services.figures import Period, ReportSources
 from storage.models import Person, YouthSettings
 from storage.repositories.audit import AuditRepository
 from storage.repositories.people import PeopleRepository

@@ -17,8 +17,7 @@ from bot.clock import Clock
 from bot.dialogs import PromptLibrary
 from bot.services.attendance import AttendanceService
 from bot.services.attendance_measures import weekly
-from bot.services.progress_reads import ProgressReads
-from bot.services.report_facts import (
+from bot.services.figures import (
     Absence,
     AttendanceFacts,
     GoalStepFacts,
@@ -27,6 +26,7 @@ from bot.services.report_facts import (
     ReportSources,
     Success,
 )
+from bot.services.progress_reads import ProgressReads
 from storage.models import Person
 from storage.repositories.progress import ProgressRepository
 

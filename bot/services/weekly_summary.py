@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.checkin_schedule import local_moment
-from bot.services.report_facts import (
+from bot.services.figures import (
     Period,
     ReportSources,
     WeekFacts,

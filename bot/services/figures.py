@@ -1,5 +1,16 @@
-"""The facts a mentor's summary, a youth's status and an export are built from — one function per
-source, so a new source (attendance, goals) plugs in without touching the summary's wording.
+"""The one source of figures about a young person: what the mentor's summary, the youth's
+/mysummary, /progress, the cohort view, the PDF/CSV exports and the alerts say is computed here,
+from the stored answers, for a period — and formatted elsewhere (bot/telegram/figure_format.py)
+in the reader's locale. A second place that counts check-ins or attendance its own way is a bug:
+read the figure from here.
+
+The counting rules, in plain words:
+- A check-in day is *kept* when its first question was answered (``partial`` if the young person
+  stopped before the end — it still counts, feeds the streak and ends a missed run).
+- A check-in still unanswered when its own day is over is *missed*; one still open today is
+  neither kept nor missed yet. Skipped is honest (due, not kept, not a miss); paused is not due.
+- Attendance: showed up = attended + late + left early; the rate is showed up ÷ expected
+  (cancelled with notice and unknown are not expected).
 
 What the mentor sees is what the youth agreed to: numbers, choices and flags; a youth's own words
 only from answers the youth chose to share (``Answer.shared_with_mentor``).
@@ -26,11 +37,28 @@ from storage.repositories.reporting import MentorNotesRepository, ReportReadsRep
 
 _STATUS = {
     CheckinStatus.ANSWERED.value: DayStatus.KEPT,
+    CheckinStatus.PARTIAL.value: DayStatus.KEPT,
     CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
     CheckinStatus.MISSED.value: DayStatus.MISSED,
     CheckinStatus.PAUSED.value: DayStatus.PAUSED,
     CheckinStatus.SENT.value: DayStatus.OPEN,
 }
+# A week's check-ins count as "all kept" only over at least this many due days.
+ALL_KEPT_MIN_DAYS = 3
+
+
+def day_status(status: str, day: date, today: date | None = None) -> DayStatus:
+    """How a stored check-in day counts. With ``today``, a check-in still open on an earlier
+    day counts as missed (its day is over)."""
+    found = _STATUS.get(status, DayStatus.OPEN)
+    if found is DayStatus.OPEN and today is not None and day < today:
+        return DayStatus.MISSED
+    return found
+
+
+def is_answered(status: str) -> bool:
+    """The first question was answered (fully or partly)."""
+    return status in (CheckinStatus.ANSWERED.value, CheckinStatus.PARTIAL.value)
 
 
 @dataclass(frozen=True)
@@ -60,8 +88,9 @@ class Period:
 
 @dataclass(frozen=True)
 class CheckinFacts:
-    """Check-ins asked in the period and how they went. ``asked`` counts answered, skipped and
-    missed days; a check-in still open today is neither kept nor missed yet."""
+    """Check-ins asked in the period and how they went. ``asked`` counts kept, skipped and
+    missed days; a check-in still open today is neither kept nor missed yet. ``partial``: kept
+    days whose check-in was left unfinished (included in ``kept``)."""
 
     asked: int
     kept: int
@@ -73,6 +102,11 @@ class CheckinFacts:
     # Missed check-in days in a row at the end of the period, and low-mood days in a row.
     missed_run: int
     low_mood_run: int
+    partial: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept / self.asked if self.asked else None
 
 
 @dataclass(frozen=True)
@@ -217,13 +251,20 @@ class ReportSources:
 
 
 async def checkin_facts(
-    session: AsyncSession, youth: Person, period: Period, low_mood_max: int
+    session: AsyncSession,
+    youth: Person,
+    period: Period,
+    low_mood_max: int,
+    today: date | None = None,
 ) -> CheckinFacts:
+    """``today``: the youth's local date now (default: the day after the period, so every day
+    of a past period is over)."""
+    today = today or period.last + timedelta(days=1)
     reads = ReportReadsRepository(session)
     rows = await reads.checkin_days(youth.id, period.previous().first, period.last)
     current = [row for row in rows if row.local_date >= period.first]
     earlier = [row for row in rows if row.local_date < period.first]
-    statuses = [_STATUS.get(row.status, DayStatus.OPEN) for row in current]
+    statuses = [day_status(row.status, row.local_date, today) for row in current]
     moods = tuple((row.local_date, row.mood) for row in current if row.mood is not None)
     earlier_moods = [row.mood for row in earlier if row.mood is not None]
     return CheckinFacts(
@@ -235,9 +276,10 @@ async def checkin_facts(
         mood_average=_average([mood for _day, mood in moods]),
         previous_mood_average=_average(earlier_moods),
         missed_run=missed_run(
-            [(row.local_date, _STATUS.get(row.status, DayStatus.OPEN)) for row in rows]
+            [(row.local_date, day_status(row.status, row.local_date, today)) for row in rows]
         ),
         low_mood_run=low_mood_run([mood for _day, mood in moods], low_mood_max),
+        partial=sum(row.status == CheckinStatus.PARTIAL.value for row in current),
     )
 
 
@@ -285,7 +327,7 @@ async def concerns(
 def data_successes(checkins: CheckinFacts) -> list[Success]:
     """Successes that show in the check-in data itself (goals add their own)."""
     found: list[Success] = []
-    if checkins.asked and checkins.kept == checkins.asked:
+    if checkins.asked >= ALL_KEPT_MIN_DAYS and checkins.kept == checkins.asked:
         found.append(Success("all_checkins", checkins.kept))
     elif checkins.kept >= 3:
         found.append(Success("checkins_kept", checkins.kept))
