@@ -8,6 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.dialogs.engine import NO
+from bot.handlers.free_text import warm_acknowledgement
 from bot.handlers.motivation_screens import show_board, show_successes
 from bot.runtime import Runtime
 from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
@@ -19,10 +21,13 @@ from storage.models import Person
 async def send_turn(
     bot: Bot, person: Person, run: RunTurn, runtime: Runtime, motivation: Motivation
 ) -> None:
-    """Sends a turn's messages in order, then what its actions ask for: the help lines, the
-    goal board or the list of successes."""
+    """Sends a turn's messages in order, with what its actions ask for (the help lines, the
+    goal board, the list of successes) before the turn's next question: the question is always
+    the last message, so its buttons are never buried above a long list."""
     chat_id = person.telegram_id
-    for method in turn_messages(chat_id, run):
+    methods = turn_messages(chat_id, run)
+    question = methods.pop() if methods and methods[-1].reply_markup is not None else None
+    for method in methods:
         await bot(method)
     actions = run.turn.actions
     if "show_sos" in actions:
@@ -34,6 +39,21 @@ async def send_turn(
         await show_board(bot, person, motivation, runtime)
     if "show_successes" in actions:
         await show_successes(bot, person, motivation, runtime)
+    if question is not None:
+        await bot(question)
+
+
+async def show_open_question(
+    bot: Bot, person: Person, state: FSMContext, dialogs: DialogRunner
+) -> None:
+    """Asks a script's open question again, last on screen, after something else (a crisis
+    answer) took the one open keyboard; nothing when no run is open."""
+    run = await dialogs.resume(person, state)
+    if run is None or run.turn.finished:
+        return
+    methods = turn_messages(person.telegram_id, run)
+    if methods:
+        await bot(methods[-1])
 
 
 async def on_dialog_button(
@@ -69,14 +89,19 @@ async def on_dialog_text(
     dialogs: DialogRunner,
     motivation: Motivation,
     runtime: Runtime,
+    crisis_flagged: bool = False,
 ) -> None:
     if person is None:
         return
     result = await dialogs.reply(person, state, message.text or "")
+    if crisis_flagged and isinstance(result, RunTurn) and result.turn.input == "share":
+        # The crisis answer that follows asks about sharing itself (once, with its own
+        # buttons): the script's own "may your mentor read this?" would be a second keyboard.
+        result = await dialogs.reply(person, state, NO)
     if isinstance(result, RunTurn):
         await send_turn(bot, person, result, runtime, motivation)
     elif isinstance(result, Stale) or result is None:
-        await message.answer(_("I didn't quite catch that. /help shows what I can do."))
+        await message.answer(warm_acknowledgement(person))
 
 
 def create_router() -> Router:

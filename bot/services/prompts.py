@@ -6,7 +6,7 @@ renders it in the youth's language. The scheduler sends it (delivery kind "promp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +81,19 @@ class PromptService:
         )
         await self.session.commit()
         return self.render(youth, choice) if recorded else None
+
+    async def asked_since(self, youth: Person, since: datetime) -> bool:
+        """Did the latest prompt sent since ``since`` ask the young person something?"""
+        sent = await self.repo.prompts_since(youth.id, local_day(youth, since))
+        latest = next((row for row in sent if row.sent_at >= since), None)
+        if latest is None:
+            return False
+        library = await resolve_library(self.library)
+        try:
+            prompt = library.prompt(latest.prompt_id)
+        except KeyError:
+            return False
+        return any("?" in text for text in prompt.text.values())
 
     def render(self, youth: Person, choice: PromptChoice) -> RenderedPrompt:
         locale = youth.locale or self.default_locale

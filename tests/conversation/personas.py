@@ -7,6 +7,7 @@ code directly; everything goes through the fake Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -141,12 +142,24 @@ async def _say(t: Transcript, persona: Persona, text: str) -> None:
     persona.texts_sent.append((step.index, text))
 
 
-async def live(h: Harness, t: Transcript, people: list[Persona], weeks: int = WEEKS) -> None:
-    """Every tick of every day; after each tick each persona answers what they see."""
+DayHook = Callable[[date], Awaitable[None]]
+
+
+async def live(
+    h: Harness,
+    t: Transcript,
+    people: list[Persona],
+    weeks: int = WEEKS,
+    at_noon: DayHook | None = None,
+) -> None:
+    """Every tick of every day; after each tick each persona answers what they see.
+    ``at_noon(day)`` runs after the 12:00 pass (the mentor reads, a youth asks)."""
     first = JOIN_DAY + timedelta(days=1)
     for offset in range(weeks * 7):
         day = first + timedelta(days=offset)
         for at in TICK_TIMES:
+            if at == time(13, 0) and at_noon is not None:
+                await at_noon(day)
             moment = local(day, at)
             for persona in people:
                 if persona.comes_back_day == persona.day_number(day) and at == time(10, 0):
