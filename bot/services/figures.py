@@ -43,6 +43,11 @@ _STATUS = {
     CheckinStatus.PAUSED.value: DayStatus.PAUSED,
     CheckinStatus.SENT.value: DayStatus.OPEN,
 }
+# An attendance answer as a share of showing up, as every figure counts it: late and left
+# early are showing up; cancelled with notice is not an absence (and not in the rate).
+SHOWED_UP_SHARE = {"attended": 1.0, "late": 1.0, "left_early": 1.0, "absent": 0.0}
+# Free texts that are shared but are goals, not notes (reported in the goal lines).
+NOT_NOTES = frozenset({"goal", "goal_step"})
 # A week's check-ins count as "all kept" only over at least this many due days.
 ALL_KEPT_MIN_DAYS = 3
 
@@ -177,6 +182,8 @@ class Concerns:
     paused_from: date | None
     paused_until: date | None
     open_alerts: tuple[str, ...]
+    # Crisis alerts raised in the period that someone acknowledged: still part of the week.
+    crisis_acknowledged: int = 0
 
 
 @dataclass(frozen=True)
@@ -284,13 +291,14 @@ async def checkin_facts(
 
 
 async def shared_notes(session: AsyncSession, youth: Person, period: Period) -> list[SharedNote]:
-    """Free texts the youth chose to share with the mentor; every other free text stays out."""
+    """Free texts the youth chose to share with the mentor; every other free text stays out.
+    Goal titles and goal steps are shared by nature and reported as goals, not as notes."""
     answers = await ReportReadsRepository(session).answers(
         youth.id, period.first, period.last, free_text=True
     )
     notes: list[SharedNote] = []
     for item in answers:
-        if not item.shared_with_mentor or item.skipped:
+        if not item.shared_with_mentor or item.skipped or item.metric in NOT_NOTES:
             continue
         value = json.loads(item.value)
         if isinstance(value, str) and value.strip():
@@ -306,14 +314,20 @@ async def mentor_notes(
 
 
 async def concerns(
-    session: AsyncSession, youth: Person, checkins: CheckinFacts, today: date
+    session: AsyncSession,
+    youth: Person,
+    checkins: CheckinFacts,
+    today: date,
+    period: Period | None = None,
 ) -> Concerns:
     settings = await session.get(YouthSettings, youth.id)
     paused_from = settings.paused_from if settings else None
     paused_until = settings.paused_until if settings else None
     if paused_until is not None and paused_until < today:
         paused_from = paused_until = None  # an ended pause is no concern
-    alerts = await ReportReadsRepository(session).open_alerts(youth.id)
+    reads = ReportReadsRepository(session)
+    alerts = await reads.open_alerts(youth.id)
+    raised = await reads.alerts(youth.id, period.first, period.last) if period else []
     return Concerns(
         missed_run=checkins.missed_run,
         low_mood_run=checkins.low_mood_run,
@@ -321,6 +335,9 @@ async def concerns(
         paused_from=paused_from,
         paused_until=paused_until,
         open_alerts=tuple(sorted({alert.kind for alert in alerts})),
+        crisis_acknowledged=sum(
+            alert.kind == "crisis" and alert.acknowledged_at is not None for alert in raised
+        ),
     )
 
 
@@ -349,9 +366,11 @@ async def gather_week_facts(
     sources: ReportSources,
     *,
     notes_since: datetime | None = None,
+    today: date | None = None,
 ) -> WeekFacts:
-    """All facts about ``youth`` for ``period`` (local dates in the youth's zone)."""
-    checkins = await checkin_facts(session, youth, period, sources.low_mood_max)
+    """All facts about ``youth`` for ``period`` (local dates in the youth's zone). ``today``:
+    the youth's date now when the period runs up to it (its open check-in is not missed)."""
+    checkins = await checkin_facts(session, youth, period, sources.low_mood_max, today)
     attendance = (
         await sources.attendance.period(session, youth, period) if sources.attendance else None
     )
@@ -363,6 +382,11 @@ async def gather_week_facts(
         steps = await sources.goals.steps(session, youth, period)
         changes = await sources.goals.rating_changes(session, youth, period)
         successes = [*await sources.goals.successes(session, youth, period), *successes]
+        if steps is not None:
+            # A step named as a success is a step done: the two lines never disagree.
+            named = [s.text for s in successes if s.kind == "step_done" and s.text]
+            done = tuple(dict.fromkeys([*steps.done, *named]))
+            steps = GoalStepFacts(done=done, due=steps.due)
     zone = ZoneInfo(youth.timezone)
     period_end = datetime.combine(period.last + timedelta(days=1), datetime.min.time(), zone)
     return WeekFacts(
@@ -376,7 +400,7 @@ async def gather_week_facts(
         successes=tuple(successes),
         shared_notes=tuple(await shared_notes(session, youth, period)),
         mentor_notes=tuple(await mentor_notes(session, youth, notes_since, period_end)),
-        concerns=await concerns(session, youth, checkins, period.last),
+        concerns=await concerns(session, youth, checkins, period.last, period),
     )
 
 

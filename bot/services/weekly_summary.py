@@ -128,7 +128,9 @@ class SummaryService:
         """The last 7 days up to today, on demand."""
         youth = await self.readable_youth(reader, youth_id, "status")
         today = self.clock.now().astimezone(ZoneInfo(youth.timezone)).date()
-        facts = await gather_week_facts(self.session, youth, Period.last_days(today), self.sources)
+        facts = await gather_week_facts(
+            self.session, youth, Period.last_days(today), self.sources, today=today
+        )
         await self.session.commit()
         return YouthReport(youth, facts)
 

@@ -143,6 +143,14 @@ def concern_texts(facts: WeekFacts, locale: str) -> list[str]:
         found.append(_("paused"))
     if "crisis" in c.open_alerts:
         found.append(_("crisis alert not acknowledged"))
+    elif c.crisis_acknowledged:
+        found.append(
+            ngettext(
+                "{count} crisis alert this week (acknowledged)",
+                "{count} crisis alerts this week (acknowledged)",
+                c.crisis_acknowledged,
+            ).format(count=c.crisis_acknowledged)
+        )
     return found
 
 

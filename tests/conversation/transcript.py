@@ -37,9 +37,17 @@ class Step:
     open_after: dict[int, list[int]] = field(default_factory=dict)  # chat → open keyboards
 
 
+# Standing actions on a record are not questions: each alert keeps "acknowledge" (aa), each
+# summary "note after the talk" (ry), a digest its names (rs), staff their decisions (ed, sd).
+STANDING_ACTIONS = frozenset({"aa", "ry", "rs", "ed", "sd"})
+
+
 def has_open_question(message: BotMessage) -> bool:
     """A keyboard someone can answer: callback buttons on a message that still exists."""
-    return not message.deleted and any(b.callback_data for b in message.buttons())
+    return not message.deleted and any(
+        b.callback_data and b.callback_data.split(":", 1)[0] not in STANDING_ACTIONS
+        for b in message.buttons()
+    )
 
 
 @dataclass
