@@ -44,8 +44,10 @@ from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
 from bot.scheduling.setup import Scheduling, create_scheduling
+from bot.scheduling.talk_deliveries import register_talk_delivery
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
+from bot.services.method_report import register_method_report
 from bot.services.safety_plan import register_safety_plan_hooks
 from bot.telegram.commands import publish_menu
 from bot.telegram.open_questions import OpenQuestionsMiddleware, TurnMiddleware
@@ -236,6 +238,8 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     register_reporting(scheduling.registry, runtime)
     # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
     register_motivation(runtime, scheduling.registry)
+    register_talk_delivery(scheduling.registry, runtime)
+    register_method_report(runtime.report_sources, runtime.clock, runtime.catalogue)
 
 
 async def publish_menu_safely(app: App) -> None:

@@ -26,6 +26,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reachability import ReachabilityService
 from bot.services.safety_plan import SafetyPlanService
 from bot.services.script_publishing import ScriptPublishing
+from bot.services.talk_requests import TalkRequests
 from bot.services.weekly_summary import SummaryService
 from bot.services.youth_settings import YouthSettingsService
 
@@ -70,6 +71,7 @@ class PerUpdate:
             "summaries": SummaryService(self.session, clock, self.runtime.report_sources),
             "mentor_desk": MentorDesk(self.session, clock, self.runtime.report_sources),
             "alert_desk": AlertDesk(self.session, clock),
+            "talk": TalkRequests(self.session, clock),
             "cohort": CohortService(
                 self.session, clock, self.runtime.report_sources, settings.timezone
             ),

@@ -8,6 +8,7 @@ from bot.handlers import attendance as attendance
 from bot.handlers import checkins as checkins
 from bot.handlers import dialogs as dialogs
 from bot.handlers import fallback as fallback
+from bot.handlers import focus as focus
 from bot.handlers import goals as goals
 from bot.handlers import groups as groups
 from bot.handlers import invites as invites
@@ -22,6 +23,7 @@ from bot.handlers import reporting as reporting
 from bot.handlers import safety as safety
 from bot.handlers import scripts as scripts
 from bot.handlers import settings as settings
+from bot.handlers import talk as talk
 
 
 def get_routers() -> list[Router]:
@@ -45,6 +47,8 @@ def get_routers() -> list[Router]:
         quiet_hours.create_router(),
         goals.create_router(),
         mentor_progress.create_router(),
+        talk.create_router(),
+        focus.create_router(),
         dialogs.create_router(),
         membership.create_router(),
         fallback.create_router(),

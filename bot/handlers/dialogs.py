@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.dialogs.engine import NO
@@ -15,6 +15,7 @@ from bot.runtime import Runtime
 from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
 from bot.services.motivation import Motivation
 from bot.telegram.dialog_render import DialogAnswer, turn_messages
+from bot.telegram.talk_messages import support_offer_keyboard
 from storage.models import Person
 
 
@@ -39,6 +40,17 @@ async def send_turn(
         await show_board(bot, person, motivation, runtime)
     if "show_successes" in actions:
         await show_successes(bot, person, motivation, runtime)
+    if "offer_talk" in actions:
+        offer = support_offer_keyboard("checkin")
+        offer_text = _("If you'd like, your contact person can call you. One tap is enough.")
+        if question is not None and isinstance(question.reply_markup, InlineKeyboardMarkup):
+            # One open question: the offer rides on top of the next question's buttons.
+            await bot.send_message(chat_id, offer_text)
+            question.reply_markup = InlineKeyboardMarkup(
+                inline_keyboard=[*offer.inline_keyboard, *question.reply_markup.inline_keyboard]
+            )
+        else:
+            await bot.send_message(chat_id, offer_text, reply_markup=offer)
     if question is not None:
         await bot(question)
 

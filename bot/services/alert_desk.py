@@ -66,6 +66,13 @@ def quiet_hours_end(
     return local_moment(end_day, end, zone) if quiet else None
 
 
+async def quiet_until(session: AsyncSession, recipient: Person, now: datetime) -> datetime | None:
+    """When the recipient's quiet hours around ``now`` end, or None if they are not quiet now."""
+    settings = await MentorSettingsRepository(session).get(recipient.id)
+    quiet = (settings.quiet_from, settings.quiet_until) if settings else DEFAULT_QUIET
+    return quiet_hours_end(now, recipient.timezone, *quiet)
+
+
 class AckResult(StrEnum):
     DONE = "done"
     ALREADY = "already"
@@ -103,9 +110,7 @@ class AlertDesk:
             return None
         now = self.clock.now()
         if alert.kind != AlertKind.CRISIS.value and not ignore_quiet:
-            settings = await MentorSettingsRepository(self.session).get(recipient.id)
-            quiet = (settings.quiet_from, settings.quiet_until) if settings else DEFAULT_QUIET
-            until = quiet_hours_end(now, recipient.timezone, *quiet)
+            until = await quiet_until(self.session, recipient, now)
             if until is not None:
                 await DeliveriesRepository(self.session).add_due(
                     [

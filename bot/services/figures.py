@@ -187,6 +187,55 @@ class Concerns:
 
 
 @dataclass(frozen=True)
+class TalkFigures:
+    """"I'd like to talk" requests in a period; minutes from the mentor getting one to
+    answering."""
+
+    asked: int
+    answered: int
+    median_minutes: int | None
+
+
+@dataclass(frozen=True)
+class SubgoalDistance:
+    """The youth's own journey-scale rating at the first joint review and at the latest."""
+
+    subgoal: str
+    first: int
+    latest: int
+
+    @property
+    def moved(self) -> int:
+        return self.latest - self.first
+
+
+@dataclass(frozen=True)
+class DemandFact:
+    subgoal: str
+    text: str
+    status: str  # open | done | missed | too_much
+
+
+@dataclass(frozen=True)
+class MeasureFact:
+    """A sub-goal's weekly measure: how often the youth answered yes, of the times asked."""
+
+    subgoal: str
+    yes: int
+    asked: int
+
+
+@dataclass(frozen=True)
+class MethodFacts:
+    """The method's own figures: talk requests, distance travelled, demands, measures."""
+
+    talk: TalkFigures
+    distance: tuple[SubgoalDistance, ...] = ()
+    demands: tuple[DemandFact, ...] = ()
+    measures: tuple[MeasureFact, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeekFacts:
     """Everything one summary says about one youth, gathered before any wording."""
 
@@ -201,6 +250,7 @@ class WeekFacts:
     shared_notes: tuple[SharedNote, ...]
     mentor_notes: tuple[MentorNoteFact, ...]
     concerns: Concerns
+    method: MethodFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -245,12 +295,21 @@ class GoalsSource(Protocol):
     ) -> dict[str, list[float | None]]: ...
 
 
+class MethodSource(Protocol):
+    """Talk requests, joint reviews, demands and measures, as reporting uses them."""
+
+    async def period(
+        self, session: AsyncSession, youth: Person, period: Period
+    ) -> MethodFacts: ...
+
+
 @dataclass
 class ReportSources:
     """Where attendance and goals facts come from; None until that feature registers."""
 
     attendance: AttendanceSource | None = None
     goals: GoalsSource | None = None
+    method: MethodSource | None = None
     low_mood_max: int = 2
 
 
@@ -401,6 +460,7 @@ async def gather_week_facts(
         shared_notes=tuple(await shared_notes(session, youth, period)),
         mentor_notes=tuple(await mentor_notes(session, youth, notes_since, period_end)),
         concerns=await concerns(session, youth, checkins, period.last, period),
+        method=await sources.method.period(session, youth, period) if sources.method else None,
     )
 
 

@@ -25,6 +25,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("attendance", Role.YOUTH, N_("how showing up has gone")),
     CommandInfo("goals", Role.YOUTH, N_("your goals and next small steps")),
     CommandInfo("rating", Role.YOUTH, N_("rate how your sub-goals are going")),
+    CommandInfo("focus", Role.YOUTH, N_("this week's question about your focus")),
+    CommandInfo("talk", Role.YOUTH, N_("I'd like to talk with my contact person")),
     CommandInfo("successes", Role.YOUTH, N_("look how far you have come")),
     CommandInfo("mysummary", Role.YOUTH, N_("what your mentor's last summary said about you")),
     CommandInfo("settings", Role.YOUTH, N_("check-in time, days and language")),

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import ngettext
 from bot.dialogs import SubgoalCatalogue
 from bot.services.figures import Success, WeekFacts
 from bot.telegram import figure_format
+from bot.telegram.method_texts import method_lines
 
 TELEGRAM_TEXT_LIMIT = 4096
 SHARED_NOTES_SHOWN = 3
@@ -69,6 +70,7 @@ def youth_summary(facts: WeekFacts, locale: str, catalogue: SubgoalCatalogue) ->
         lines.append(_steps_line(facts, locale))
     if facts.rating_changes:
         lines.append(_ratings_line(facts, locale, catalogue))
+    lines += method_lines(facts.method, locale, catalogue)
     if facts.successes:
         names = " · ".join(success_text(s, locale, catalogue) for s in facts.successes[:3])
         lines.append(_("⭐ To name: {successes}").format(successes=names))

@@ -27,6 +27,7 @@ from storage.models.safety import (
     ProcessedUpdate,
     SafetyPlan,
 )
+from storage.models.talk_requests import TalkRequest
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -74,4 +75,5 @@ __all__ = [
     "ErasureStatus",
     "ProcessedUpdate",
     "SafetyPlan",
+    "TalkRequest",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:20:52.468833
+Create Date: 2026-12-05 08:44:44.341705
 """
 from alembic import op
 import sqlalchemy as sa
@@ -380,6 +380,24 @@ def upgrade() -> None:
     with op.batch_alter_table('successes', schema=None) as batch_op:
         batch_op.create_index('ix_successes_youth_date', ['youth_id', 'local_date'], unique=False)
 
+    op.create_table('talk_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('requested_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('talk_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['people.id'], name=op.f('fk_talk_requests_answered_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_talk_requests_mentor_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_talk_requests_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_talk_requests'))
+    )
+    with op.batch_alter_table('talk_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_talk_requests_youth_id'), ['youth_id'], unique=False)
+
     op.create_table('youth_settings',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('checkin_time', sa.String(length=5), nullable=False),
@@ -483,6 +501,10 @@ def downgrade() -> None:
     op.drop_table('attendance_records')
     op.drop_table('youth_subgoals')
     op.drop_table('youth_settings')
+    with op.batch_alter_table('talk_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_talk_requests_youth_id'))
+
+    op.drop_table('talk_requests')
     with op.batch_alter_table('successes', schema=None) as batch_op:
         batch_op.drop_index('ix_successes_youth_date')
 
