@@ -179,7 +179,7 @@ async def test_youth_adds_a_one_off_appointment_with_a_place(harness: Harness) -
     assert "Where is it?" in ada.last_text
     await ada.send_text("Jobcenter <Nord>")
     assert "Jobcenter &lt;Nord&gt;" not in ada.last_text  # shown as text, not HTML
-    assert "Jobcenter <Nord>" in ada.last_text and "01.12.2026 10:00–11:15" in ada.last_text
+    assert "Jobcenter <Nord>" in ada.last_text and "Tue 1 Dec 10:00–11:15" in ada.last_text
     [row] = await activities(harness, person.id)
     assert (row.kind, row.title, row.on_date, row.place, row.weekdays) == (
         "appointment",
@@ -430,7 +430,7 @@ async def test_follow_up_after_the_end_with_every_answer_and_reason(harness: Har
     assert "This week: attended 0, late 0, left early 0, absent 2, cancelled with notice 0" in (
         text
     )
-    assert "Week 48  █████░░░░░  50 %" in text and "Week 49  ░░░░░░░░░░   0 %" in text
+    assert "Week 48  █████░░░░░   50%" in text and "Week 49  ░░░░░░░░░░    0%" in text
 
 
 async def test_no_answer_within_a_day_is_unknown_never_absent(harness: Harness) -> None:
