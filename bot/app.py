@@ -25,10 +25,9 @@ from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
 from bot.middlewares.crisis_screen import CrisisScreenMiddleware
-from bot.middlewares.database import DbSessionMiddleware
-from bot.middlewares.fsm_context import OneReadFSMContextMiddleware
+from bot.middlewares.database import UpdateTransactionMiddleware
+from bot.middlewares.fsm_context import ChatLockMiddleware, OneReadFSMContextMiddleware
 from bot.middlewares.locale import PersonLocaleMiddleware
-from bot.middlewares.update_dedup import UpdateDedupMiddleware
 from bot.ops.concurrency import UpdateConcurrencyMiddleware
 from bot.ops.metrics import FremadMetrics
 from bot.ops.scale_out import (
@@ -40,16 +39,24 @@ from bot.ops.scale_out import (
 from bot.runtime import Runtime, create_runtime
 from bot.scheduling.attendance import register_attendance_delivery
 from bot.scheduling.checkin_composers import register_checkin_delivery
+from bot.scheduling.method_deliveries import register_method_deliveries
 from bot.scheduling.motivation_deliveries import register_motivation
 from bot.scheduling.reporting import register_reporting
 from bot.scheduling.safety_composers import register_safety_deliveries
+from bot.scheduling.script_triggers import register_script_triggers
 from bot.scheduling.setup import Scheduling, create_scheduling
 from bot.scheduling.talk_deliveries import register_talk_delivery
 from bot.services.attendance_followup import register_attendance_hooks
 from bot.services.checkins import register_checkin_hooks
 from bot.services.method_report import register_method_report
+from bot.services.motivation import library_of
 from bot.services.safety_plan import register_safety_plan_hooks
-from bot.telegram.commands import publish_menu
+from bot.services.script_events import register_event_hooks
+from bot.services.script_registry import check_all_scripts
+from bot.services.self_profile import register_self_profile_hooks
+from bot.telegram.commands import refresh_menu
+from bot.telegram.commit_before_send import CommitBeforeSend
+from bot.telegram.inline_filters import run_filters_inline
 from bot.telegram.open_questions import OpenQuestionsMiddleware, TurnMiddleware
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
@@ -82,12 +89,15 @@ def create_dispatcher(
         runtime=runtime,
     )
     dp.fsm = OneReadFSMContextMiddleware(storage=storage, events_isolation=isolation)
+    # In this order (bot/middlewares/fsm_context.py): the chat's lock; a slot of the
+    # concurrency limit, before any database work (bot/ops/concurrency.py); the update's one
+    # session and transaction, starting with its claim (a redelivery is ignored); the FSM context.
+    dp.update.outer_middleware(ChatLockMiddleware(dp.fsm))
+    dp.update.outer_middleware(
+        UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates)
+    )
+    dp.update.outer_middleware(UpdateTransactionMiddleware(sessionmaker, runtime, storage))
     dp.update.outer_middleware(dp.fsm)
-    # Fewer updates at once than the database pool can serve (bot/ops/concurrency.py).
-    dp.update.outer_middleware(UpdateConcurrencyMiddleware(runtime.settings.max_concurrent_updates))
-    # A redelivered update (same update_id) is ignored before anything else runs.
-    dp.update.outer_middleware(UpdateDedupMiddleware(sessionmaker, runtime.clock))
-    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, runtime))
     # What one update sends is one turn: its question ends up last (bot/telegram/open_questions).
     dp.update.outer_middleware(TurnMiddleware())
     PersonLocaleMiddleware(runtime.i18n).setup(dp)
@@ -96,6 +106,8 @@ def create_dispatcher(
     dp.edited_message.outer_middleware(CrisisScreenMiddleware(edited=True))
     dp.include_router(errors.create_router())
     dp.include_routers(*get_routers())
+    # Plain filters (F.text, F.chat.type …) on the loop, not a thread hop each.
+    run_filters_inline(dp)
     return dp
 
 
@@ -113,6 +125,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     bot.session.middleware(StaleCallbackMiddleware())
     # Parsed-reply classes built once, not after every garbage collection (measured: ~10%).
     bot.session.middleware(PinnedResponseTypes())
+    # During an update, what it wrote is committed before a message leaves.
+    bot.session.middleware(CommitBeforeSend())
     return bot
 
 
@@ -221,6 +235,13 @@ async def build_app(
         pacer=shared_pacer(storage, settings),
     )
     register_features(runtime, scheduling)
+    try:
+        await check_scripts_at_start(runtime)
+    except BaseException:
+        await scheduling.close()
+        await bot.session.close()
+        await engine.dispose()
+        raise
     return App(
         settings, clock, engine, sessionmaker, i18n, storage, bot, dp, scheduling, runtime, metrics
     )
@@ -239,19 +260,44 @@ def register_features(runtime: Runtime, scheduling: Scheduling) -> None:
     # Motivation: goals, ratings, successes, prompts; wraps the check-in's finish hook.
     register_motivation(runtime, scheduling.registry)
     register_talk_delivery(scheduling.registry, runtime)
-    register_method_report(runtime.report_sources, runtime.clock, runtime.catalogue)
+    register_method_deliveries(scheduling.registry, runtime)
+    register_self_profile_hooks(runtime.dialog_hooks)
+    register_method_report(
+        runtime.report_sources, runtime.clock, runtime.catalogue, library_of(runtime)
+    )
+    # Scripts started by their own triggers (schedule, event, command), and the events.
+    register_script_triggers(scheduling.registry, runtime)
+    register_event_hooks(runtime.dialog_hooks)
+
+
+async def check_scripts_at_start(runtime: Runtime) -> None:
+    """A broken shipped script stops start-up; a broken published one is logged with
+    file:line and never started (its triggers are off; a start gives the kind message)."""
+    async with runtime.sessionmaker() as session:
+        shipped, published = await check_all_scripts(
+            runtime.scripts, session, runtime.clock.now()
+        )
+        await session.commit()
+    for message in published:
+        log.error("published script problem: %s", message)
+    if shipped:
+        raise ConfigError(
+            "A shipped dialog script has mistakes; fix them (or run `fremad dialogs lint`):\n"
+            + "\n".join(str(m) for m in shipped)
+        )
 
 
 async def publish_menu_safely(app: App) -> None:
     """The command menu is a nicety: a failure to set it is logged, never fatal."""
     try:
-        await publish_menu(app.bot, app.i18n)
+        await refresh_menu(app.bot, app.i18n, app.sessionmaker)
     except TelegramAPIError as exc:
         log.warning("could not set the command menu: %s", type(exc).__name__)
 
 
 async def run_polling(settings: Settings) -> None:
     from bot.ops.http import start_polling_ops
+    from bot.web.app import start_console
 
     app = await build_app(settings)
     try:
@@ -260,9 +306,12 @@ async def run_polling(settings: Settings) -> None:
         await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set
+        console = await start_console(app)  # the web console when WEB_PORT is set
         try:
             await app.dp.start_polling(app.bot, handle_signals=True, close_bot_session=False)
         finally:
+            if console is not None:
+                await console.cleanup()
             if ops is not None:
                 await ops.cleanup()
     finally:

@@ -49,6 +49,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.web.serve import run_console_only
+
+    setup_logging(settings.log_level, settings.log_json)
+    asyncio.run(run_console_only(settings))
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from storage import migrate
     from storage.db import check_reachable, create_engine
@@ -103,7 +112,7 @@ def cmd_dialogs(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "lint":
         from bot.dialogs.cli import lint_command
 
-        return lint_command(list(args.paths))
+        return lint_command(list(args.paths), args.lang)
     from bot.simulate import preview_script
 
     return preview_script(settings, args.script, args.lang)
@@ -149,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
+    web = sub.add_parser(
+        "web", help="only the web console for mentors and staff (WEB_PORT, WEB_BASE_URL)"
+    )
+    web.set_defaults(handler=cmd_web)
+
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade", "rotate-key"])
     db.add_argument("revision", nargs="?", help="target revision (default: head / one step back)")
@@ -167,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     dialogs_sub = dialogs.add_subparsers(dest="action", required=True)
     lint = dialogs_sub.add_parser("lint", help="check scripts; prints file:line:col: message")
     lint.add_argument("paths", nargs="*", help="files (default: all shipped scripts)")
+    lint.add_argument(
+        "--lang", choices=["en", "da"], default="en", help="language of the messages (da: dansk)"
+    )
     preview = dialogs_sub.add_parser("preview", help="walk through a script as a youth would")
     preview.add_argument("script", help="script id or path to a .yaml file")
     preview.add_argument("--lang", default="da", choices=["da", "en"])

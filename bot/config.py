@@ -78,12 +78,27 @@ class Settings(BaseSettings):
     alert_low_mood_max: int = Field(default=2, ge=1, le=5)
     # An unacknowledged crisis alert goes to all staff after this many minutes.
     crisis_escalation_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # ... and an acute one (a plan, method seeking, an overdose, a goodbye) after this many.
+    crisis_acute_escalation_minutes: int = Field(default=10, ge=1, le=24 * 60)
     # Motivation: the weekly self-rating on this ISO weekday (5 = Friday), at this local time
     # ("HH:MM"; unset: the youth's own check-in time — it waits until the check-in is done).
     self_rating_weekday: int = Field(default=5, ge=1, le=7)
     self_rating_time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # The way-back prompt after missed days comes this long after the check-in time (0: off).
     prompt_own_time_delay_minutes: int = Field(default=240, ge=0, le=20 * 60)
+
+    # The web console (bot/web) for mentors and staff: served when WEB_PORT is set (or by
+    # `fremad web`); WEB_BASE_URL is its public address, used in the sign-in links /web sends.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_base_url: str | None = None
+    # Plain http is refused (cookies and sign-in links would travel in the clear) unless set.
+    web_insecure_http: bool = False
+    # A sign-in link works once, for this long; a session ends after this long unused.
+    web_link_minutes: int = Field(default=10, ge=1, le=60)
+    web_session_idle_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # Sign-in attempts per client address per minute (the login route's rate limit).
+    web_login_per_minute: int = Field(default=10, ge=1, le=1000)
 
     @field_validator("timezone")
     @classmethod
@@ -108,6 +123,24 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def web_console_url(self) -> str:
+        """WEB_BASE_URL without a trailing slash, checked: https, or http with
+        WEB_INSECURE_HTTP=1 (local use). Raises ConfigError saying what to set."""
+        base = (self.web_base_url or "").strip().rstrip("/")
+        if not base:
+            raise ConfigError(
+                "WEB_BASE_URL is not set: set it to the console's public https address "
+                "(for example https://fremad.example.dk), the address sign-in links point to."
+            )
+        if base.startswith("https://"):
+            return base
+        if base.startswith("http://") and self.web_insecure_http:
+            return base
+        raise ConfigError(
+            "WEB_BASE_URL must start with https:// (sessions and sign-in links must not travel "
+            "in the clear); for local use only, set WEB_INSECURE_HTTP=1."
+        )
 
     def token(self) -> str:
         """The bot token, checked; raises ConfigError with a sentence saying what to set."""

@@ -1,7 +1,8 @@
 """The names handlers can ask for (aiogram passes only what a handler declares).
 
 Long-lived, from `Dispatcher(**workflow_data)`: settings, clock, sessionmaker, i18n, runtime.
-Per update, from DbSessionMiddleware: session, person (Person | None), and the services below.
+Per update, from UpdateTransactionMiddleware: session, person (Person | None), and the
+services below.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from bot.services.attendance import AttendanceService
 from bot.services.checkins import CheckinService
 from bot.services.cohort import CohortService
 from bot.services.crisis_response import CrisisService
+from bot.services.demands import DemandService
 from bot.services.dialog_runner import DialogRunner
+from bot.services.joint_review import JointReviews
 from bot.services.mentor_desk import MentorDesk
-from bot.services.motivation import motivation_services
+from bot.services.motivation import live_library, motivation_services
 from bot.services.onboarding import OnboardingService
 from bot.services.privacy import PrivacyService
 from bot.services.reachability import ReachabilityService
 from bot.services.safety_plan import SafetyPlanService
 from bot.services.script_publishing import ScriptPublishing
+from bot.services.self_profile import SelfProfiles
 from bot.services.talk_requests import TalkRequests
 from bot.services.weekly_summary import SummaryService
 from bot.services.youth_settings import YouthSettingsService
@@ -72,6 +76,11 @@ class PerUpdate:
             "mentor_desk": MentorDesk(self.session, clock, self.runtime.report_sources),
             "alert_desk": AlertDesk(self.session, clock),
             "talk": TalkRequests(self.session, clock),
+            "profiles": SelfProfiles(self.session, clock),
+            "reviews": JointReviews(self.session, clock, self.runtime.catalogue),
+            "demands": DemandService(
+                self.session, clock, live_library(self.session, self.runtime)
+            ),
             "cohort": CohortService(
                 self.session, clock, self.runtime.report_sources, settings.timezone
             ),

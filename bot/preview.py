@@ -118,21 +118,29 @@ def load_target(target: str, dialogs_dir: Path, lang: str, err: Write) -> Previe
 
 
 async def install_script(app: App, target: PreviewTarget) -> None:
-    """Makes the file the active version in the throw-away database."""
+    """Makes the file the active version in the throw-away database (the shipped scripts are
+    stored there at start: a file with a shipped script's id and version takes its place)."""
+    sha256 = hashlib.sha256(target.source.encode("utf-8")).hexdigest()
     async with app.sessionmaker() as session:
         repo = ScriptVersionsRepository(session)
-        await repo.add(
-            ScriptVersion(
-                script_id=target.script.id,
-                version=target.script.version,
-                kind=target.script.kind,
-                source=target.source,
-                sha256=hashlib.sha256(target.source.encode("utf-8")).hexdigest(),
-                is_active=True,
-                published_at=app.clock.now(),
+        row = await repo.get(target.script.id, target.script.version)
+        if row is None:
+            await repo.add(
+                ScriptVersion(
+                    script_id=target.script.id,
+                    version=target.script.version,
+                    kind=target.script.kind,
+                    source=target.source,
+                    sha256=sha256,
+                    is_active=True,
+                    published_at=app.clock.now(),
+                )
             )
-        )
+        else:
+            row.source, row.sha256 = target.source, sha256
+        await repo.activate(target.script.id, target.script.version)
         await session.commit()
+    app.runtime.scripts.forget(target.script.id, target.script.version)
 
 
 async def onboard_youth(app: App, clock: ManualClock, telegram_id: int, lang: str) -> Person:

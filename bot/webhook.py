@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.app import App, build_app, publish_menu_safely
 from bot.config import ConfigError, Settings
 from bot.ops.http import add_ops_routes, probe_for
+from bot.web.app import start_console
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -36,8 +37,14 @@ def create_web_app(app: App, secret: str) -> web.Application:
     # another instance is still handling gets 500 (bot/middlewares/update_dedup.py). It also
     # keeps each chat in order: Telegram sends a chat's next update only after the previous
     # one was answered, whichever instance answered it.
+    # `webhook_reply`: a handler may return one Bot API method (a tap's answer) to ride on the
+    # response instead of a request of its own (bot/handlers/dialogs.py).
     SimpleRequestHandler(
-        dispatcher=app.dp, bot=app.bot, secret_token=secret, handle_in_background=False
+        dispatcher=app.dp,
+        bot=app.bot,
+        secret_token=secret,
+        handle_in_background=False,
+        webhook_reply=True,
     ).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dp, bot=app.bot)
     add_ops_routes(web_app, probe_for(app))
@@ -53,10 +60,12 @@ async def run_webhook(settings: Settings) -> None:
         )
     app = await build_app(settings)
     runner: web.AppRunner | None = None
+    console: web.AppRunner | None = None
     try:
         runner = web.AppRunner(create_web_app(app, secret), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        console = await start_console(app)  # the web console when WEB_PORT is set
         await publish_menu_safely(app)
         await app.bot.set_webhook(
             settings.webhook_url, secret_token=secret, drop_pending_updates=False
@@ -65,14 +74,16 @@ async def run_webhook(settings: Settings) -> None:
         log.info(
             "Fremad listens for webhooks on %s:%s", settings.webhook_host, settings.webhook_port
         )
-        await _until_stopped()
+        await until_stopped()
     finally:
+        if console is not None:
+            await console.cleanup()
         if runner is not None:
             await runner.cleanup()
         await app.close()
 
 
-async def _until_stopped() -> None:
+async def until_stopped() -> None:
     """Waits for SIGTERM or SIGINT (systemd stop, Ctrl-C) so shutdown is clean."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -20,14 +20,16 @@ class DatabaseUnreachable(Exception):
     """The database could not be reached; the message says which and what to set."""
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, sqlite_on_loop: bool = True) -> AsyncEngine:
     if url.startswith("sqlite"):
-        # One thread hop per statement instead of five (storage/sqlite_driver.py).
+        # One thread hop per statement instead of five, or none (statements on the event loop,
+        # `sqlite_on_loop`; storage/sqlite_driver.py).
         # A pool as large as the connections updates use at once: an overflow connection is
         # closed on return and a new one costs a thread and four PRAGMAs (measured ~7 ms).
+        dbapi = OneHopDbapi(busy_timeout=30, on_loop=sqlite_on_loop)
         engine = create_async_engine(
             url,
-            module=OneHopDbapi(busy_timeout=30),
+            module=dbapi,
             connect_args={"timeout": 30},
             pool_size=20,
             max_overflow=20,
@@ -42,11 +44,13 @@ def create_engine(url: str) -> AsyncEngine:
             # may lose the last commits, never the file (https://sqlite.org/pragma.html).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={dbapi.busy_timeout_pragma}")
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping on every checkout (a round trip per update): an update whose pooled connection
+    # died is retried once on a fresh one (bot/middlewares/database.py).
+    return create_async_engine(url, pool_size=10, max_overflow=10)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

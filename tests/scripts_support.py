@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.context import dialog_runner
 from bot.local_telegram import FakeUser
+from bot.local_telegram.objects import BotMessage
 from bot.preview import conversation
 from storage.models import Answer, AuditEntry, Role, ScriptVersion
 from storage.repositories.people import PeopleRepository
@@ -46,6 +47,15 @@ async def rows(app: App, model: type[Row]) -> list[Row]:
         return list((await session.execute(select(model).order_by(model.id))).scalars())
 
 
+async def versions_of(app: App, script_id: str) -> list[ScriptVersion]:
+    """The stored versions of one script (every shipped script is stored at start)."""
+    return [v for v in await rows(app, ScriptVersion) if v.script_id == script_id]
+
+
+async def staff_published(app: App) -> list[ScriptVersion]:
+    return [v for v in await rows(app, ScriptVersion) if v.published_by_id is not None]
+
+
 async def expected_input(app: App, user: FakeUser) -> tuple[str, dict[str, float | None]] | None:
     """What the open question takes, with a number question's limits; None when finished."""
     async with app.sessionmaker() as session:
@@ -65,17 +75,30 @@ async def expected_input(app: App, user: FakeUser) -> tuple[str, dict[str, float
         return run.turn.input, limits
 
 
+def dialog_question(user: FakeUser) -> BotMessage | None:
+    """The latest message that carries a script question's buttons (an offer sent after it,
+    such as "talk to your contact person", has other buttons)."""
+    for message in reversed(user.messages):
+        if not message.deleted and any(
+            (b.callback_data or "").startswith("d:") for b in message.buttons()
+        ):
+            return message
+    return None
+
+
 async def answer_whatever_is_asked(app: App, user: FakeUser, done_label: str = "Done") -> int:
     """Answers each question as a cooperative youth would, until the script ends; returns how
-    many answers were given. Taps the first button where there are buttons."""
+    many answers were given. Taps the first button of the question where there are buttons."""
     given = 0
     while (asked := await expected_input(app, user)) is not None:
         kind, limits = asked
         given += 1
         assert given < 80, "the script never ended"
+        question = dialog_question(user)
         if kind == "multi_choice":
-            await user.click_index(1)
-            await user.click(done_label)
+            await user.click_index(1, in_message=question)
+            question = dialog_question(user)
+            await user.click(done_label, in_message=question)
         elif kind == "text":
             await user.send_text("Det gik okay i dag")
         elif kind == "number":
@@ -83,7 +106,7 @@ async def answer_whatever_is_asked(app: App, user: FakeUser, done_label: str = "
         elif kind == "time":
             await user.send_text("09:30")
         else:
-            await user.click_index(1)
+            await user.click_index(1, in_message=question)
     return given
 
 

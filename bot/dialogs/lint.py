@@ -18,7 +18,12 @@ from bot.dialogs.loader import MAX_BYTES, LoadError, SourceMap, decode, load_tex
 from bot.dialogs.model import PromptLibrary, Script, Subgoal
 from bot.dialogs.parse import parse_prompt_library, parse_script, parse_subgoals
 from bot.dialogs.schema import schema_problems
-from bot.dialogs.semantics import library_problems, script_problems, subgoal_problems
+from bot.dialogs.semantics import (
+    TARGET_MISSING,
+    library_problems,
+    script_problems,
+    subgoal_problems,
+)
 from bot.dialogs.subgoals import (
     BUILTIN_IDS,
     DIALOGS_DIR,
@@ -69,8 +74,11 @@ def check_text(
         return result
     problems = schema_problems(data)
     if problems:
-        # The model needs schema-valid data; semantic checks would only repeat the noise.
-        result.messages = _to_messages(name, smap, problems)
+        # Meaning errors are reported too, from a copy without the parts the schema refused;
+        # only those elsewhere in the file (one mistake, one message).
+        result.messages = _to_messages(
+            name, smap, problems + _meaning_despite(data, problems, catalogue)
+        )
         return result
     subgoal_ids = (catalogue or default_catalogue()).ids
     kind = data["kind"]
@@ -86,10 +94,52 @@ def check_text(
         problems = []
         script = parse_script(data, name, problems)
         problems += script_problems(script, subgoal_ids=subgoal_ids, require_en=require_en)
-        problems += graph_problems(script)
+        if not any(p.message.startswith(TARGET_MISSING) for p in problems):
+            # A step reached only through a misspelt `next` is not "never reached" too.
+            problems += graph_problems(script)
         result.script = script
     result.messages = _to_messages(name, smap, problems)
     return result
+
+
+def _meaning_despite(
+    data: dict[str, Any], refused: list[Problem], catalogue: SubgoalCatalogue | None
+) -> list[Problem]:
+    """Semantic problems of a script whose schema errors are cut out (steps with a schema
+    error are left out whole; their other problems would be follow-ons)."""
+    if data.get("kind") in ("subgoals", "prompt_library") or not isinstance(
+        data.get("steps"), list
+    ):
+        return []
+    bad_steps = {p.path[1] for p in refused if len(p.path) > 1 and p.path[0] == "steps"}
+    top_level = {p.path[0] for p in refused if p.path and p.path[0] != "steps"}
+    if top_level & {"id", "version", "kind", "title"} or not refused:
+        return []
+    trimmed = {k: v for k, v in data.items() if k not in top_level}
+    steps = [s for i, s in enumerate(data["steps"]) if i not in bad_steps]
+    if not steps or schema_problems({**trimmed, "steps": steps}):
+        return []
+    kept = [i for i in range(len(data["steps"])) if i not in bad_steps]
+    bad_ids = {
+        str(s.get("id"))
+        for i, s in enumerate(data["steps"])
+        if i in bad_steps and isinstance(s, dict)
+    }
+    problems: list[Problem] = []
+    script = parse_script({**trimmed, "steps": steps}, "", problems)
+    subgoal_ids = (catalogue or default_catalogue()).ids
+    problems += script_problems(script, subgoal_ids=subgoal_ids, require_en=False)
+    out = []
+    for problem in problems:
+        said = problem.message
+        follow_on = any(f"'{i}'" in said or f"`{i}`" in said for i in bad_ids)
+        if problem.severity != "error" or follow_on:
+            continue
+        path = problem.path
+        if len(path) > 1 and path[0] == "steps" and isinstance(path[1], int):
+            path = ("steps", kept[path[1]], *path[2:])
+        out.append(Problem(path, problem.message, problem.severity, problem.at_key))
+    return out
 
 
 def check_bytes(raw: bytes, name: str, **kwargs: Any) -> CheckResult:

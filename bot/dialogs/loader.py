@@ -61,6 +61,61 @@ class SourceMap:
         return self.values.get((), Pos(1, 1))
 
 
+def plain_yaml_error(exc: yaml.MarkedYAMLError) -> LoadError:
+    """PyYAML's parser words → what a staff member can do about it, with the line."""
+    problem = str(exc.problem or "")
+    context = str(exc.context or "")
+    line, col = _mark_pos(exc.problem_mark or exc.context_mark)
+    if "quoted scalar" in context:
+        line, col = _mark_pos(exc.context_mark or exc.problem_mark)
+        return LoadError(
+            f'a quote (" or \') opened on line {line} is never closed: add the closing quote at '
+            "the end of the text",
+            line,
+            col,
+        )
+    if "mapping values are not allowed" in problem:
+        return LoadError(
+            f"line {line} has a ': ' YAML did not expect. A text with ': ' in it needs quotes "
+            '(text: "Næste uge: én ting"); otherwise indent the line like the lines above it',
+            line,
+            col,
+        )
+    if "\\t" in problem or "\t" in problem:
+        return LoadError(
+            f"line {line} is indented with a tab; use spaces (2 per level) instead", line, col
+        )
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return LoadError(
+            f"a text that starts with {char} needs quotes around it (\"{char}…\")", line, col
+        )
+    if "flow mapping" in context or "flow sequence" in context:
+        return LoadError(
+            "in a one-line block {da: ..., en: ...} or list [...], a text with a comma or ': ' "
+            'needs quotes: {da: "Ja, tak", en: "Yes, please"}',
+            line,
+            col,
+        )
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return LoadError(
+            f"line {line} is not lined up with the lines above it: check the spaces at the start "
+            "of the line (a text that goes on over several lines needs quotes)",
+            line,
+            col,
+        )
+    if "could not find expected ':'" in problem:
+        return LoadError(
+            f"a line near line {line} is missing its ':' after the name, or a text goes on to the "
+            "next line without quotes",
+            line,
+            col,
+        )
+    if "found duplicate anchor" in problem or "undefined alias" in problem:
+        return LoadError("YAML anchors and aliases (&name / *name) are not allowed", line, col)
+    return LoadError(f"not valid YAML: {problem or context}", line, col)
+
+
 def _mark_pos(mark: Any) -> tuple[int, int]:
     if mark is None:
         return 1, 1
@@ -104,8 +159,7 @@ def _refuse_anchors(text: str) -> None:
                     col,
                 )
     except yaml.MarkedYAMLError as exc:
-        line, col = _mark_pos(exc.problem_mark or exc.context_mark)
-        raise LoadError(f"not valid YAML: {exc.problem or exc.context}", line, col) from None
+        raise plain_yaml_error(exc) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"not valid YAML: {exc}") from None
 
@@ -166,8 +220,7 @@ def load_text(text: str) -> tuple[dict[str, Any], SourceMap]:
             raise LoadError("the file is empty")
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
-        line, col = _mark_pos(exc.problem_mark or exc.context_mark)
-        raise LoadError(f"not valid YAML: {exc.problem or exc.context}", line, col) from None
+        raise plain_yaml_error(exc) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"not valid YAML: {exc}") from None
     except RecursionError:

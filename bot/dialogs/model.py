@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from bot.dialogs.triggers import Trigger
 
 NodePath: TypeAlias = tuple[str | int, ...]
 """Where a value sits in the YAML document, e.g. ("steps", 3, "options", 0, "value")."""
@@ -171,6 +174,9 @@ class Script:
     variables: Mapping[str, int] = field(default_factory=dict)
     """Extra variables this script may use, with their worst-case length in characters."""
     name: str = "<script>"
+    audience: Literal["youths", "mentors", "staff"] = "youths"
+    triggers: tuple[Trigger, ...] = ()
+    """What starts the script (bot/dialogs/triggers.py); none: only code or a test starts it."""
 
     def step(self, step_id: str) -> Step:
         return self.steps[self.index(step_id)]

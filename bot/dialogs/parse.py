@@ -29,6 +29,7 @@ from bot.dialogs.model import (
     StepType,
     Subgoal,
 )
+from bot.dialogs.triggers import parse_trigger
 
 
 def _loc(value: Any) -> Localized:
@@ -139,6 +140,12 @@ def parse_script(data: Mapping[str, Any], name: str, problems: list[Problem]) ->
         start=str(data.get("start") or steps[0].id),
         variables={str(k): int(v) for k, v in data.get("variables", {}).items()},
         name=name,
+        audience=data.get("audience", "youths"),
+        triggers=tuple(
+            trigger
+            for i, raw in enumerate(data.get("triggers", []))
+            if (trigger := parse_trigger(raw, ("triggers", i), parse_condition, problems))
+        ),
     )
 
 

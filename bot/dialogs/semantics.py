@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from bot.dialogs.diagnostics import Problem
+from bot.dialogs.diagnostics import Problem, did_you_mean
 from bot.dialogs.model import (
     END,
     PROMPT_RULES,
@@ -23,7 +23,14 @@ from bot.dialogs.model import (
 )
 from bot.dialogs.render import ANSWER_PREFIX, VARIABLES, tag_problems, variables_in
 from bot.dialogs.render import worst_case_length as rendered_length
+from bot.dialogs.triggers import (
+    RESERVED_COMMANDS,
+    CommandTrigger,
+    event_variables,
+    trigger_problems,
+)
 
+TARGET_MISSING = "goes to step"
 TELEGRAM_TEXT_LIMIT = 4096
 BUTTON_LABEL_LIMIT = 64
 CALLBACK_LIMIT = 64
@@ -133,9 +140,11 @@ class _TextChecker:
 
 def _unknown_variable(name: str, known: Collection[str]) -> str:
     if name.startswith(ANSWER_PREFIX):
-        return f"unknown variable {{{name}}}: no step saves its answer as '{name[7:]}'"
-    allowed = ", ".join(sorted(k for k in known if not k.startswith(ANSWER_PREFIX)))
-    return f"unknown variable {{{name}}}; allowed: {allowed}"
+        keys = [k[len(ANSWER_PREFIX) :] for k in known if k.startswith(ANSWER_PREFIX)]
+        hint = did_you_mean(name[len(ANSWER_PREFIX) :], keys)
+        return f"unknown variable {{{name}}}: no step saves its answer as `{name[7:]}`{hint}"
+    hint = did_you_mean(name, [k for k in known if not k.startswith(ANSWER_PREFIX)])
+    return f"unknown variable {{{name}}}{hint}"
 
 
 def _answer_lengths(script: Script) -> dict[str, int]:
@@ -174,9 +183,20 @@ def script_problems(
     script: Script, *, subgoal_ids: Collection[str], require_en: bool = True
 ) -> list[Problem]:
     problems: list[Problem] = []
-    lengths = {**VARIABLES, **script.variables, **_answer_lengths(script)}
+    lengths = {
+        **VARIABLES,
+        **event_variables(script.triggers),
+        **script.variables,
+        **_answer_lengths(script),
+    }
     texts = _TextChecker(problems, require_en, lengths)
     texts.text(script.title, ("title",), "title")
+    problems += trigger_problems(
+        script.triggers, script.audience, reserved_commands=RESERVED_COMMANDS
+    )
+    for trigger in script.triggers:
+        if isinstance(trigger, CommandTrigger) and trigger.description:
+            texts.languages(trigger.description, (*trigger.path, "description"), "description")
     if script.description:
         texts.text(script.description, ("description",), "description")
 
@@ -198,7 +218,7 @@ def script_problems(
     if script.start not in ids:
         problems.append(Problem(("start",), f"start step '{script.start}' does not exist"))
     loop_keys = {s.key for s in script.steps if s.key and s.for_each}
-    var_names = set(VARIABLES) | set(script.variables)
+    var_names = set(VARIABLES) | set(script.variables) | set(event_variables(script.triggers))
     for step in script.steps:
         problems += _targets(step, ids)
         problems += _conditions_ok(step, set(keys), loop_keys, var_names)
@@ -211,7 +231,8 @@ def script_problems(
 def _targets(step: Step, ids: Mapping[str, Step]) -> Iterator[Problem]:
     def check(target: str | None, path: NodePath) -> Iterator[Problem]:
         if target is not None and target != END and target not in ids:
-            yield Problem(path, f"goes to step '{target}', which does not exist")
+            hint = did_you_mean(target, [*ids, END])
+            yield Problem(path, f"{TARGET_MISSING} `{target}`, which does not exist{hint}")
 
     yield from check(step.next, (*step.path, "next"))
     for branch in step.branches:
@@ -229,11 +250,13 @@ def _conditions_ok(
     for root in roots:
         for cmp in _conditions(root):
             if cmp.source == "var" and cmp.name not in var_names:
-                yield Problem(cmp.path, f"unknown variable '{cmp.name}' in condition")
+                hint = did_you_mean(cmp.name, var_names)
+                yield Problem(cmp.path, f"unknown variable `{cmp.name}` in condition{hint}")
             if cmp.source == "answer":
                 base, _, item = cmp.name.partition(".")
                 if base not in keys or (item and base not in loop_keys):
-                    yield Problem(cmp.path, f"no step saves an answer as '{cmp.name}'")
+                    hint = did_you_mean(cmp.name, keys)
+                    yield Problem(cmp.path, f"no step saves an answer as `{cmp.name}`{hint}")
 
 
 def _step_problems(
@@ -252,7 +275,8 @@ def _step_problems(
             at_key=True,
         )
     if step.subgoal is not None and step.subgoal not in subgoal_ids:
-        yield Problem((*where, "subgoal"), f"unknown sub-goal '{step.subgoal}'")
+        hint = did_you_mean(step.subgoal, subgoal_ids)
+        yield Problem((*where, "subgoal"), f"unknown sub-goal `{step.subgoal}`{hint}")
     if step.for_each and not step.is_question:
         yield Problem((*where, "for_each"), "for_each only works on question steps")
     if step.for_each and step.subgoal:

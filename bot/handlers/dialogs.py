@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -77,20 +81,51 @@ async def on_dialog_button(
     dialogs: DialogRunner,
     motivation: Motivation,
     runtime: Runtime,
-) -> None:
+    webhook_reply: bool = False,
+) -> AnswerCallbackQuery | None:
+    """The next question first: the turn is stored, then its messages leave first and, beside
+    them, the tap is answered and the answered question's keyboard taken off (neither adds a
+    message, so the chat's order stays). Behind a webhook the tap's answer rides on the webhook
+    response instead (bot/webhook.py): one round trip less."""
     if person is None:
-        await call.answer(_("That button has expired."))
-        return
+        return await _answer_tap(call, webhook_reply, _("That button has expired."))
     result = await dialogs.reply(
         person, state, callback_data.value, token=callback_data.token, seq=callback_data.seq
     )
     if not isinstance(result, RunTurn):
-        await call.answer(_("That button has expired."))
-        return
-    await call.answer()
+        return await _answer_tap(call, webhook_reply, _("That button has expired."))
+    beside: list[Awaitable[object]] = []
+    if not webhook_reply:
+        beside.append(call.answer())
     if isinstance(call.message, Message) and result.turn.error is None:
-        await call.message.edit_reply_markup(reply_markup=None)
-    await send_turn(bot, person, result, runtime, motivation)
+        beside.append(call.message.edit_reply_markup(reply_markup=None))
+    await next_question_first(send_turn(bot, person, result, runtime, motivation), beside)
+    return call.answer() if webhook_reply else None
+
+
+async def _answer_tap(
+    call: CallbackQuery, webhook_reply: bool, text: str
+) -> AnswerCallbackQuery | None:
+    if webhook_reply:
+        return call.answer(text)
+    await call.answer(text)
+    return None
+
+
+async def _coroutine(call: Awaitable[object]) -> object:
+    """aiogram's methods are awaitable, not coroutines: gather needs the latter."""
+    return await call
+
+
+async def next_question_first(question: Awaitable[None], beside: list[Awaitable[object]]) -> None:
+    """Starts sending the question first, runs the rest beside it and waits for all; the first
+    failure is raised once every call has finished (none is left running on the update)."""
+    outcomes = await asyncio.gather(
+        question, *(_coroutine(call) for call in beside), return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def on_dialog_text(
@@ -116,8 +151,15 @@ async def on_dialog_text(
         await message.answer(warm_acknowledgement(person))
 
 
+def create_button_router() -> Router:
+    """Taps on script buttons, the busiest update there is: routed by their prefix before every
+    other router (bot/handlers/__init__.py), so a tap passes one filter, not every handler's."""
+    router = Router(name=f"{__name__}.buttons")
+    router.callback_query.register(on_dialog_button, DialogAnswer.filter())
+    return router
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(on_dialog_button, DialogAnswer.filter())
     router.message.register(on_dialog_text, StateFilter(DIALOG_STATE), F.text)
     return router

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.middlewares.update_dedup import UpdateStillInProgress
+from bot.services.dialog_runner import ScriptFailed
 from bot.services.reachability import ReachabilityService
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,30 @@ async def on_error(
         log.warning("could not tell chat about a failed update %s", event.update.update_id)
 
 
+async def on_script_failed(event: ErrorEvent, bot: Bot) -> None:
+    """A staff script broke while running (logged and staff alerted by the runner): the young
+    person hears, kindly, that this conversation stopped — never a stack trace or silence."""
+    chat_id = _chat_id(event)
+    inner = event.update.callback_query
+    if inner is not None:
+        try:
+            await inner.answer()
+        except Exception:  # noqa: BLE001 - the kind message below matters more
+            log.warning("could not answer the tap of update %s", event.update.update_id)
+    if chat_id is None:
+        return
+    await bot.send_message(
+        chat_id,
+        _(
+            "Sorry — something in this conversation went wrong on our side, so I have stopped "
+            "it. What you answered so far is saved, and the staff have been told. /help shows "
+            "what you can do now."
+        ),
+    )
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
-    # Not an error: the webhook answers 500 so Telegram delivers the update again later.
-    router.error.register(on_error, ~ExceptionTypeFilter(UpdateStillInProgress))
+    router.error.register(on_script_failed, ExceptionTypeFilter(ScriptFailed))
+    router.error.register(on_error)
     return router

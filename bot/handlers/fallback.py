@@ -5,11 +5,15 @@ This router is included last, so every feature router gets its chance first.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.dialogs import send_turn
 from bot.handlers.free_text import warm_acknowledgement
@@ -19,22 +23,31 @@ from bot.services.dialog_runner import DialogRunner
 from bot.services.free_text_replies import PromptFollowUps
 from bot.services.motivation import Motivation, prompt_service
 from bot.services.onboarding import CodeProblem
-from bot.telegram.commands import commands_for
+from bot.telegram.commands import (
+    ScriptCommand,
+    commands_for,
+    script_commands,
+    script_commands_for,
+)
 from storage.models import Person
 
 
-def help_text(person: Person) -> str:
+def help_text(person: Person, extra: Sequence[ScriptCommand] = (), locale: str = "da") -> str:
     lines = [_("<b>What I can do</b>")]
     lines += [f"/{info.name} — {_(info.description)}" for info in commands_for(person)]
+    lines += [
+        f"/{c.name} — {html.escape(c.text(locale))}" for c in script_commands_for(person, extra)
+    ]
     lines.append(_("/help — this list"))
     return "\n".join(lines)
 
 
-async def on_help(message: Message, person: Person | None) -> None:
+async def on_help(message: Message, person: Person | None, session: AsyncSession) -> None:
     if person is None:
         await message.answer(code_problem_text(CodeProblem.MISSING))
         return
-    await message.answer(help_text(person))
+    extra = await script_commands(session)
+    await message.answer(help_text(person, extra, person.locale or "da"))
 
 
 async def on_stale_button(call: CallbackQuery) -> None:

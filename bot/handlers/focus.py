@@ -15,6 +15,7 @@ from bot.handlers.dialogs import send_turn
 from bot.runtime import Runtime
 from bot.services.active_subgoals import ActiveSubgoals
 from bot.services.dialog_runner import DialogRunner
+from bot.services.joint_review import JointReviews
 from bot.services.motivation import Motivation
 from bot.services.subgoal_measures import MEASURE_PURPOSE, measure_script, next_unanswered
 from storage.models import Person
@@ -28,6 +29,7 @@ async def on_focus(
     person: Person | None,
     dialogs: DialogRunner,
     motivation: Motivation,
+    reviews: JointReviews,
     runtime: Runtime,
 ) -> None:
     if person is None or not person.is_youth:
@@ -35,7 +37,9 @@ async def on_focus(
         return
     today = runtime.clock.now().astimezone(ZoneInfo(person.timezone)).date()
     active = await ActiveSubgoals(session, runtime.catalogue, runtime.clock).of(person.id)
-    subgoal = await next_unanswered(session, person.id, today, active)
+    # The focus agreed at the last joint review; before the first review, every active one.
+    focus = [s for s in await reviews.latest_focus(person.id) if s in active]
+    subgoal = await next_unanswered(session, person.id, today, focus or active)
     if subgoal is None:
         await message.answer(
             _("You've answered this week's questions. Nice work — see you next week!")

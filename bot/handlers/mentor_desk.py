@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.desk_taps import tapped_message, unless_refused
 from bot.runtime import Runtime
 from bot.services.mentor_desk import MentorDesk
+from bot.services.self_profile import SelfProfiles
 from bot.services.weekly_summary import ReportAccessDenied
 from bot.telegram.mentor_texts import handover_text, pause_text_for_youth, youths_text
 from bot.telegram.reporting_keyboards import (
@@ -29,6 +30,7 @@ from bot.telegram.reporting_keyboards import (
     youth_actions_keyboard,
     youths_keyboard,
 )
+from bot.telegram.self_profile_texts import handover_profile_text
 from bot.telegram.summary_texts import split_message, youth_summary
 from storage.models import Person
 
@@ -165,6 +167,7 @@ async def on_handover(
     bot: Bot,
     person: Person | None,
     mentor_desk: MentorDesk,
+    profiles: SelfProfiles,
     i18n: I18n,
     runtime: Runtime,
 ) -> None:
@@ -187,6 +190,15 @@ async def on_handover(
         locale = person.locale or default
         with i18n.use_locale(locale):
             await _tell(bot, person, handover_text(handover, for_youth=for_youth, locale=locale))
+    # "What works for me" goes with the young person — only with their yes.
+    profile = await profiles.shared(handover.youth.id)
+    if profile is not None and not profile.empty:
+        with i18n.use_locale(handover.new_mentor.locale or default):
+            await _tell(
+                bot,
+                handover.new_mentor,
+                handover_profile_text(handover.youth.first_name, profile),
+            )
 
 
 async def _tell(bot: Bot, person: Person, text: str) -> None:

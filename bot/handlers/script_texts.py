@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 
 from bot.dialogs import LintMessage
+from bot.dialogs.lint_da import render
 from bot.dialogs.model import Localized
+from bot.services.script_analytics import StepFigures
 from bot.services.script_changes import TITLE, LibraryChanges, ScriptChanges
 from bot.services.script_publishing import (
     MAX_UPLOAD_BYTES,
@@ -48,8 +50,9 @@ def fit_lines(lines: Sequence[str], budget: int = _LIST_BUDGET) -> list[str]:
     return out
 
 
-def lint_lines(messages: Iterable[LintMessage]) -> list[str]:
-    return fit_lines([f"<code>{html.escape(str(m))}</code>" for m in messages])
+def lint_lines(messages: Iterable[LintMessage], locale: str = "en") -> list[str]:
+    """The checker's messages in the staff member's language (Danish or English)."""
+    return fit_lines([f"<code>{html.escape(render(m, locale))}</code>" for m in messages])
 
 
 def _ids(ids: Sequence[str]) -> str:
@@ -59,7 +62,7 @@ def _ids(ids: Sequence[str]) -> str:
     return ", ".join(shown)
 
 
-def refusal_text(refused: Refused, name: str | None = None) -> str:
+def refusal_text(refused: Refused, name: str | None = None, locale: str = "en") -> str:
     problem = refused.problem
     if problem is UploadProblem.NOT_STAFF:
         return _(
@@ -97,7 +100,7 @@ def refusal_text(refused: Refused, name: str | None = None) -> str:
         name=html.escape(name or "")
     )
     tail = _("Fix them (line:column shows where) and send the file again.")
-    return "\n".join([head, *lint_lines(refused.messages), tail])
+    return "\n".join([head, *lint_lines(refused.messages, locale), tail])
 
 
 def _script_change_lines(changes: ScriptChanges) -> list[str]:
@@ -160,7 +163,9 @@ def draft_text(draft: Draft, locale: str) -> str:
         )
     if draft.warnings:
         lines.append(_("Advice from the checker:"))
-        lines += fit_lines([html.escape(str(m)) for m in draft.warnings], budget=1200)
+        lines += fit_lines(
+            [html.escape(render(m, locale)) for m in draft.warnings], budget=1200
+        )
     lines.append(
         _(
             "Publish it? New conversations use it at once; conversations already under way "
@@ -208,6 +213,42 @@ def overview_text(scripts: Sequence[ScriptOverview], locale: str, tz: ZoneInfo) 
             "To publish a change, send me the .yaml file. Tap a script to see its versions "
             "and roll back."
         )
+    )
+    return "\n".join(fit_lines(lines))
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 90:
+        return _("{n} s").format(n=round(value))
+    if value < 90 * 60:
+        return _("{n} min").format(n=round(value / 60))
+    return _("{n} h").format(n=round(value / 3600, 1))
+
+
+def analytics_text(script_id: str, figures: Sequence[StepFigures]) -> str:
+    """Per question of the version in use: the last four weeks, where people drop off."""
+    lines = [
+        _("<b>{id}</b> — the last 4 weeks, per question:").format(id=html.escape(script_id))
+    ]
+    if not any(f.reached for f in figures):
+        lines.append(_("Nobody has been asked these questions in the last 4 weeks."))
+    for item in figures:
+        lines.append(
+            _(
+                "• <code>{step}</code>: reached {reached}, answered {answered}, skipped "
+                "{skipped}, median time to answer {median}"
+            ).format(
+                step=html.escape(item.step_id),
+                reached=item.reached,
+                answered=item.answered,
+                skipped=item.skipped,
+                median=_seconds(item.median_seconds),
+            )
+        )
+    lines.append(
+        _("Reached but neither answered nor skipped: they stopped at that question.")
     )
     return "\n".join(fit_lines(lines))
 

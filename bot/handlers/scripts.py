@@ -5,16 +5,20 @@ Rules live in bot/services/script_publishing.py; these handlers only read the up
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import BaseFilter, Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.dialogs import Script
+from bot.handlers.dialogs import send_turn
 from bot.handlers.script_texts import (
     activated_text,
+    analytics_text,
     draft_text,
     history_text,
     overview_text,
@@ -23,6 +27,9 @@ from bot.handlers.script_texts import (
 )
 from bot.runtime import Runtime
 from bot.services.access import AccessService
+from bot.services.dialog_runner import DialogRunner
+from bot.services.motivation import Motivation
+from bot.services.script_analytics import step_figures
 from bot.services.script_publishing import (
     MAX_UPLOAD_BYTES,
     Published,
@@ -32,6 +39,8 @@ from bot.services.script_publishing import (
     problem_before_download,
     upload_name,
 )
+from bot.services.script_triggers import SCRIPT_PURPOSE
+from bot.telegram.commands import refresh_menu, script_commands, script_commands_for
 from bot.telegram.script_keyboards import (
     DraftDecision,
     ScriptsAction,
@@ -40,6 +49,7 @@ from bot.telegram.script_keyboards import (
     versions_keyboard,
 )
 from storage.models import Person
+from storage.repositories.people import PeopleRepository
 
 
 def is_script_file(message: Message, person: Person | None) -> bool:
@@ -80,7 +90,8 @@ async def on_script_file(
         return
     outcome = await script_publishing.check_upload(raw, document.file_name)
     if isinstance(outcome, Refused):
-        await message.answer(refusal_text(outcome, upload_name(document.file_name)))
+        name = upload_name(document.file_name)
+        await message.answer(refusal_text(outcome, name, runtime.i18n.current_locale))
         return
     await script_publishing.remember_draft(state, outcome)
     markup = draft_keyboard(outcome.token, outcome.version)
@@ -117,6 +128,9 @@ async def on_draft_decision(
         if isinstance(outcome, Published)
         else refusal_text(outcome)
     )
+    if isinstance(outcome, Published):
+        # A new command trigger is in the menu at once (its triggers are live already).
+        await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
 
 
 async def on_scripts_command(
@@ -140,6 +154,7 @@ async def on_scripts_action(
     script_publishing: ScriptPublishing,
     runtime: Runtime,
     access: AccessService,
+    session: Any,
 ) -> None:
     if person is None or not person.is_staff or not isinstance(call.message, Message):
         await access.refuse(person, "scripts", callback_data.script)
@@ -155,15 +170,73 @@ async def on_scripts_action(
             else _("That version does not exist any more.")
         )
         await call.message.answer(text)
+        if done:
+            await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
         return
     versions = await script_publishing.history(script_id)
     others = [v.version for v in versions if not v.is_active]
     text = history_text(script_id, versions, ZoneInfo(person.timezone))
     await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
+    live = await runtime.scripts.active_document(session, script_id, runtime.clock.now())
+    if live is not None and isinstance(live.document, Script):
+        figures = await step_figures(session, live.document, runtime.clock.now())
+        await call.message.answer(analytics_text(script_id, figures))
+
+
+def runtime_bot(call: CallbackQuery) -> Bot:
+    assert call.bot is not None
+    return call.bot
+
+
+class ScriptCommandFilter(BaseFilter):
+    """A command that a live script answers for one of the person's roles (`command:` trigger);
+    Fremad's own commands are matched by their own handlers first."""
+
+    async def __call__(
+        self, message: Message, person: Person | None, session: Any
+    ) -> bool | dict[str, Any]:
+        text = message.text or ""
+        if person is None or person.onboarded_at is None or not text.startswith("/"):
+            return False
+        name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+        for command in script_commands_for(person, await script_commands(session)):
+            if command.name == name:
+                return {"script_id": command.script_id}
+        return False
+
+
+async def on_script_command(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    person: Person,
+    script_id: str,
+    dialogs: DialogRunner,
+    motivation: Motivation,
+    runtime: Runtime,
+    session: Any,
+) -> None:
+    """Starts the script (replacing an unfinished conversation: its answers so far stay)."""
+    today = runtime.clock.now().astimezone(ZoneInfo(person.timezone)).date()
+    variables: dict[str, object] = {}
+    mentor = await PeopleRepository(session).current_mentor(person.id)
+    if mentor is not None:
+        variables["mentor_name"] = mentor.first_name
+    run = await dialogs.begin(
+        person,
+        state,
+        script_id,
+        purpose=SCRIPT_PURPOSE,
+        for_date=today,
+        ref=f"command:{today.isoformat()}",
+        variables=variables,
+    )
+    await send_turn(bot, person, run, runtime, motivation)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    router.message.register(on_script_command, F.text.startswith("/"), ScriptCommandFilter())
     router.message.register(on_script_file, F.document, is_script_file)
     router.message.register(on_scripts_command, Command("scripts"))
     router.callback_query.register(on_draft_decision, DraftDecision.filter())

@@ -15,7 +15,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import BodyPartReader, ClientResponse, ClientSession, MultipartReader, web
 
 from bot.local_telegram.core import DEFAULT_TOKEN, FakeTelegram
 
@@ -51,6 +51,22 @@ async def read_request(
         else:
             params[key] = bytes(value).decode("utf-8")
     return params, files
+
+
+async def apply_webhook_reply(core: FakeTelegram, response: ClientResponse) -> None:
+    """Telegram runs a Bot API method the bot puts in its webhook response (one method, as
+    multipart form data with a ``method`` field); so does the fake."""
+    if not response.content_type.startswith("multipart/"):
+        await response.read()
+        return
+    params: dict[str, str] = {}
+    reader = MultipartReader.from_response(response)
+    while (part := await reader.next()) is not None:
+        if isinstance(part, BodyPartReader) and part.name:
+            params[part.name] = (await part.read(decode=True)).decode("utf-8")
+    method = params.pop("method", "")
+    if method:
+        await core.call(method, params)
 
 
 class FakeTelegramServer:
@@ -153,7 +169,8 @@ class FakeTelegramServer:
         if self._client is None:
             self._client = ClientSession()
         async with self._client.post(self.core.webhook_url, json=update, headers=headers) as r:
-            await r.read()
+            if 200 <= r.status < 300:
+                await apply_webhook_reply(self.core, r)
             return r.status
 
     async def deliver_pending_webhooks(self) -> list[int]:

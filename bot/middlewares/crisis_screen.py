@@ -20,9 +20,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from bot.runtime import Runtime
+from bot.services.crisis_context import low_mood_before
 from bot.services.crisis_response import CrisisService, Screened, should_screen
 from bot.services.dialog_runner import DIALOG_STATE
-from bot.telegram.crisis_messages import crisis_text
+from bot.telegram.crisis_messages import crisis_text, friend_text
 from bot.telegram.safety_keyboards import crisis_answer_keyboard
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -55,10 +56,22 @@ class CrisisScreenMiddleware(BaseMiddleware):
         runtime: Runtime = data["runtime"]
         service = CrisisService(data["session"], runtime.clock, runtime.crisis_rules)
         person = data.get("person")
-        if not should_screen(person) or service.detect([text]) is None:
+        if not should_screen(person):
+            return await handler(event, data)
+        low_mood = False
+        if runtime.crisis_rules.context_sensitive(text):
+            state: FSMContext | None = data.get("state")
+            low_mood = await low_mood_before(
+                data["session"],
+                runtime.clock,
+                person,
+                await state.get_data() if state is not None else None,
+                runtime.settings.alert_low_mood_max,
+            )
+        if service.detect([text], low_mood=low_mood) is None:
             return await handler(event, data)
         source = await text_source(event, data.get("state"), self.edited)
-        screened = await service.screen(person, text, source)
+        screened = await service.screen(person, text, source, low_mood=low_mood)
         if screened is None:
             return await handler(event, data)
         in_conversation = self.edited or source.startswith(("script", "state:"))
@@ -73,11 +86,18 @@ class CrisisScreenMiddleware(BaseMiddleware):
 
 async def send_crisis_answer(bot: Bot, chat_id: int, screened: Screened, runtime: Runtime) -> None:
     flag = screened.flag
+    locale, now = runtime.i18n.current_locale, runtime.clock.now()
+    if screened.friend:
+        await bot.send_message(chat_id, friend_text(runtime.crisis_lines, locale, now))
+        return
+    category = screened.match.category
     text = crisis_text(
         runtime.crisis_lines,
-        runtime.i18n.current_locale,
-        runtime.clock.now(),
+        locale,
+        now,
         flagged=flag is not None,
+        category=category,
+        urgency=runtime.crisis_rules.info(category).urgency,
     )
     markup = crisis_answer_keyboard(flag.id) if flag is not None else None
     await bot.send_message(chat_id, text, reply_markup=markup)

@@ -1,43 +1,35 @@
 """A redelivered update (the same update_id again) is handled once.
 
 Telegram redelivers when it got no answer in time (webhook) or the offset was not confirmed
-before a crash (polling). Two layers: a bounded set of recent ids in this process (cheap), and
-a claim row per update id in the database, shared by every instance. A claim is released when
-its handler raises (so a retry may run), and a claim that never finished (its process died) may
-be taken over after `lease`.
+before a crash (polling). Two layers: a bounded set of recent ids in this process (cheap, no
+database), and a claim row per update id in the database, shared by every instance.
 
-A redelivery that arrives while another instance (or this one) is still handling the update is
-refused with UpdateStillInProgress: the webhook answers 500 and Telegram delivers it again later.
-Then it is either finished (ignored) or, if that instance died, past its lease (handled here).
-Answering 200 instead would lose the update whenever the instance holding it dies.
+The claim is the first statement of the update's own transaction (bot/middlewares/database.py),
+so it is stored exactly when what the update did is stored:
+- the transaction commits: the claim says "handled" and a redelivery is ignored;
+- the handler fails or the process dies before the commit: the claim goes with the rollback, so
+  a redelivery is handled again (nothing is lost);
+- a redelivery while the update is still being handled waits: in-process and across instances
+  sharing Redis on the per-chat lock, and on PostgreSQL on the uncommitted claim row itself
+  (the unique key makes a second INSERT wait for the first transaction). Then the claim is
+  taken (ignored) or the first holder died (handled here). No "still in progress" answer and no
+  lease are needed for updates of this version; a claim left unfinished by an older version
+  is still taken over after `LEASE`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
-from aiogram import BaseMiddleware, Bot
-from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.types import TelegramObject, Update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from aiogram.types import Update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from storage.repositories.safety import ProcessedUpdatesRepository
 
-log = logging.getLogger(__name__)
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
-
-
-class UpdateStillInProgress(Exception):
-    """The update is being handled elsewhere right now: ask Telegram to deliver it again."""
-
-    def __init__(self, update_id: int) -> None:
-        super().__init__(f"update {update_id} is still being handled")
+LEASE = timedelta(minutes=2)
 
 
 def update_fingerprint(update: Update) -> str:
@@ -46,58 +38,35 @@ def update_fingerprint(update: Update) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
-class UpdateDedupMiddleware(BaseMiddleware):
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        *,
-        recent_size: int = 4096,
-        lease: timedelta = timedelta(minutes=2),
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.clock = clock
-        self.recent_size = recent_size
-        self.lease = lease
-        self.recent: OrderedDict[tuple[int, int], str] = OrderedDict()
+class RecentUpdates:
+    """Update ids this process handled lately, with their fingerprints (bounded)."""
 
-    def _remember(self, key: tuple[int, int], fingerprint: str) -> None:
-        self.recent[key] = fingerprint
-        self.recent.move_to_end(key)
-        while len(self.recent) > self.recent_size:
-            self.recent.popitem(last=False)
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.seen: OrderedDict[tuple[int, int], str] = OrderedDict()
 
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if not isinstance(event, Update):
-            return await handler(event, data)
-        bot: Bot = data["bot"]
-        fingerprint = update_fingerprint(event)
-        key = (bot.id, event.update_id)
-        if self.recent.get(key) == fingerprint:
-            log.info("update %s ignored: already handled here", event.update_id)
-            return UNHANDLED
-        now = self.clock.now()
-        async with self.sessionmaker() as session:
-            repo = ProcessedUpdatesRepository(session)
-            claimed = await repo.claim(key[0], key[1], fingerprint, now, now - self.lease)
-            in_progress = not claimed and await repo.unfinished(*key)
-            await session.commit()
-        if in_progress:
-            log.info("update %s refused for now: still being handled", event.update_id)
-            raise UpdateStillInProgress(event.update_id)
-        if not claimed:
-            self._remember(key, fingerprint)
-            log.info("update %s ignored: already handled", event.update_id)
-            return UNHANDLED
-        try:
-            result = await handler(event, data)
-        except BaseException:
-            async with self.sessionmaker() as session:
-                await ProcessedUpdatesRepository(session).release(*key)
-                await session.commit()
-            raise
-        async with self.sessionmaker() as session:
-            await ProcessedUpdatesRepository(session).finish(*key, self.clock.now())
-            await session.commit()
-        self._remember(key, fingerprint)
-        return result
+    def handled(self, key: tuple[int, int], fingerprint: str) -> bool:
+        return self.seen.get(key) == fingerprint
+
+    def remember(self, key: tuple[int, int], fingerprint: str) -> None:
+        self.seen[key] = fingerprint
+        self.seen.move_to_end(key)
+        while len(self.seen) > self.size:
+            self.seen.popitem(last=False)
+
+
+async def claim_update(
+    session: AsyncSession, key: tuple[int, int], fingerprint: str, clock: Clock
+) -> bool:
+    """Claims the update in `session`'s transaction; False: it was already handled."""
+    now = clock.now()
+    return await ProcessedUpdatesRepository(session).claim(
+        key[0], key[1], fingerprint, now, now - LEASE, handled=True
+    )
+
+
+async def release_update(session: AsyncSession, key: tuple[int, int]) -> None:
+    """Forgets a claim a failed update had already committed (a handler that commits more than
+    once), so a redelivery is handled again. Commits."""
+    await ProcessedUpdatesRepository(session).release(*key)
+    await session.commit()

@@ -10,7 +10,9 @@ Checks, in order (later ones are skipped when what they need is broken):
    webhook settings are complete when WEBHOOK_URL is set;
 3. the database answers, and its migrations are at head;
 4. Redis answers (when REDIS_URL is set);
-5. Telegram accepts the token (getMe) and the webhook state fits the mode (getWebhookInfo):
+5. every shipped dialog script, and every script version in use in the database, lints clean
+   (each problem named file:line);
+6. Telegram accepts the token (getMe) and the webhook state fits the mode (getWebhookInfo):
    polling when WEBHOOK_URL is unset, webhook mode when it is set.
 """
 
@@ -186,6 +188,47 @@ async def check_database(settings: Settings) -> list[Finding]:
     return findings
 
 
+async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:
+    """Every shipped dialog file, and every script version in use in the database, linted: a
+    broken one is named with file:line so it never reaches a young person."""
+    from bot.dialogs import check_bytes
+    from bot.dialogs.lint import lint_paths, shipped_paths
+    from storage.db import create_sessionmaker
+    from storage.repositories.dialogs import ScriptVersionsRepository
+
+    shipped = [
+        m for m in lint_paths(shipped_paths(settings.dialogs_dir)) if m.severity == "error"
+    ]
+    findings = [
+        _fail("scripts", f"{m} — fix the shipped file, then restart Fremad") for m in shipped
+    ]
+    published = 0
+    if database_ok:
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                rows = await ScriptVersionsRepository(session).all_active()
+        except Exception as exc:  # noqa: BLE001 - a database without the table yet
+            rows = []
+            findings.append(_warn("scripts", f"published scripts not read ({type(exc).__name__})"))
+        finally:
+            await engine.dispose()
+        for row in rows:
+            published += 1
+            name = f"{row.script_id}.yaml (version {row.version}, in use)"
+            result = check_bytes(row.source.encode("utf-8"), name, require_en=False)
+            findings += [
+                _fail("scripts", f"{m} — publish a fixed version or roll back in /scripts")
+                for m in result.messages
+                if m.severity == "error"
+            ]
+    if not findings:
+        findings.append(
+            _ok("scripts", f"shipped scripts and {published} script version(s) in use lint clean")
+        )
+    return findings
+
+
 async def check_redis(settings: Settings) -> list[Finding]:
     if not settings.redis_url:
         return []
@@ -298,7 +341,10 @@ async def _webhook_state(settings: Settings, bot: Any) -> list[Finding]:
 async def diagnose(settings: Settings, session: BaseSession | None = None) -> list[Finding]:
     """Every check that the settings allow, in order."""
     findings = check_local_settings(settings)
-    findings.extend(await check_database(settings))
+    database = await check_database(settings)
+    findings.extend(database)
+    database_ok = bool(database) and all(f.level is Level.OK for f in database)
+    findings.extend(await check_scripts(settings, database_ok))
     findings.extend(await check_redis(settings))
     token_ok = not any(f.topic == "token" and f.level is Level.FAIL for f in findings)
     if token_ok:

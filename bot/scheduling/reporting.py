@@ -123,7 +123,9 @@ def register_reporting(registry: DeliveryRegistry, runtime: Runtime) -> None:
                 await desk.check_missed_checkins(
                     youths[candidate.person_id], day, settings.alert_missed_days
                 )
-        return await desk.plan_escalations(settings.crisis_escalation_minutes)
+        return await desk.plan_escalations(
+            settings.crisis_escalation_minutes, settings.crisis_acute_escalation_minutes
+        )
 
     registry.register(SUMMARY_DELIVERY, planner=plan_summaries, composer=compose_summary)
     registry.register(ALERT_DELIVERY, planner=watch_alerts, composer=compose_alert)
@@ -141,7 +143,13 @@ def add_low_mood_check(hooks: DialogHooks, runtime: Runtime) -> None:
     ) -> None:
         if before is not None:
             await before(session, person, info, turn, now)
-        if any(item.metric == "mood" for item in turn.recorded):
+        # Only a low mood can make a run of low moods: any other needs no look back (a read).
+        if any(
+            item.metric == "mood"
+            and isinstance(item.value, int)
+            and item.value <= settings.alert_low_mood_max
+            for item in turn.recorded
+        ):
             await AlertDesk(session, runtime.clock).check_low_mood(
                 person, info.for_date, settings.alert_low_mood_days, settings.alert_low_mood_max
             )

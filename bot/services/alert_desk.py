@@ -9,11 +9,13 @@ The rules, in plain words:
 - Low mood: when the N-th check-in in a row (default 3) has mood at most 2, one alert, at once.
 - Blocked: when a youth blocks the bot, one alert at the next pass.
 - Only the mentor the alert went to, or staff, can acknowledge it (roles read from the database).
-- A crisis alert nobody acknowledged within the set time (default 30 min) goes to all staff once.
+- A crisis alert nobody acknowledged within the set time (default 30 min; 10 min when its
+  urgency is acute: a plan, method seeking, an overdose or a goodbye) goes to all staff once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -162,13 +164,23 @@ class AlertDesk:
         await self.session.commit()
         return AckResult.DONE
 
-    async def plan_escalations(self, after_minutes: int) -> list[NewDelivery]:
-        """Crisis alerts unacknowledged for ``after_minutes``: one delivery per staff member.
-        Marks them escalated in the same transaction as the deliveries (the caller commits)."""
+    async def plan_escalations(
+        self, after_minutes: int, acute_after_minutes: int | None = None
+    ) -> list[NewDelivery]:
+        """Crisis alerts unacknowledged for ``after_minutes`` (``acute_after_minutes`` for an
+        alert of acute urgency): one delivery per staff member. Marks them escalated in the
+        same transaction as the deliveries (the caller commits)."""
         now = self.clock.now()
-        due = await self.actions.due_for_escalation(
-            AlertKind.CRISIS.value, now - timedelta(minutes=after_minutes)
-        )
+        acute_after = after_minutes if acute_after_minutes is None else acute_after_minutes
+        soonest = now - timedelta(minutes=min(after_minutes, acute_after))
+        candidates = await self.actions.due_for_escalation(AlertKind.CRISIS.value, soonest)
+
+        def waited(alert: Alert) -> bool:
+            acute = json.loads(alert.detail or "{}").get("urgency") == "acute"
+            minutes = acute_after if acute else after_minutes
+            return alert.created_at <= now - timedelta(minutes=minutes)
+
+        due = [alert for alert in candidates if waited(alert)]
         if not due:
             return []
         staff = await PeopleRepository(self.session).with_role(Role.STAFF)

@@ -118,6 +118,9 @@ async def gather_rows(
         )
     progress(3, steps)
     rows.extend(await _source_rows(session, youth, period, sources))
+    if sources.method is not None:
+        method_rows = await sources.method.export_rows(session, youth, period)
+        rows.extend(ExportRow(*row) for row in method_rows)
     progress(4, steps)
     rows.sort(key=lambda row: (row.day, row.section))
     progress(5, steps)

@@ -1,13 +1,16 @@
 """The daily check-in: which day a run is about, honest streaks, skip and snooze.
 
-Statuses per day: sent → answered | skipped | missed (a sent check-in still unanswered when a
-later day's check-in starts). Paused days have no row: neither a miss nor a streak break.
+Statuses per day: sent → partial (first question answered) → answered | skipped | missed (a
+sent check-in still unanswered when a later day's check-in starts). Paused days have no row:
+neither a miss nor a streak break.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +24,7 @@ from bot.services.dialog_runner import (
     DialogRunner,
     RunInfo,
     RunTurn,
+    new_run_token,
 )
 from bot.services.figures import day_status, is_answered
 from storage.models import CheckinDay, CheckinStatus, DeliveryStatus, Person
@@ -30,12 +34,25 @@ from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
 CHECKIN_SCRIPT = "daily_checkin"
 CHECKIN_PURPOSE = "checkin"
 CHECKIN_LATER = "checkin_later"
+STANDING_DAYS = 120  # how far back a streak is counted
 
 
 @dataclass(frozen=True)
 class CheckinStanding:
     streak: int
     days_missed: int
+
+
+def standing_of(rows: Sequence[CheckinDay]) -> CheckinStanding:
+    """The streak and the missed days in a row, from the days before the one asked about."""
+    records = [(row.local_date, day_status(row.status, row.local_date)) for row in rows]
+    missed = 0
+    for _day, status in sorted(records, reverse=True):
+        if status is DayStatus.MISSED:
+            missed += 1
+        elif status in (DayStatus.KEPT, DayStatus.SKIPPED):
+            break
+    return CheckinStanding(current_streak(records), missed)
 
 
 def local_today(person: Person, now: datetime) -> date:
@@ -51,37 +68,38 @@ class CheckinService:
 
     async def standing(self, person: Person, day: date) -> CheckinStanding:
         """The streak up to `day` and how many check-in days in a row were missed before it."""
-        rows = await self.days.between(person.id, day - timedelta(days=120), day - timedelta(1))
-        records = [(row.local_date, day_status(row.status, row.local_date, day)) for row in rows]
-        missed = 0
-        for _day, status in sorted(records, reverse=True):
-            if status is DayStatus.MISSED:
-                missed += 1
-            elif status in (DayStatus.KEPT, DayStatus.SKIPPED):
-                break
-        return CheckinStanding(current_streak(records), missed)
+        return standing_of(
+            await self.days.between(
+                person.id, day - timedelta(days=STANDING_DAYS), day - timedelta(1)
+            )
+        )
 
     async def begin(self, person: Person, conversation: ConversationStore, day: date) -> RunTurn:
         """Starts the check-in for `day` (answers count for that day, however late they come)."""
         now = self.clock.now()
         await self.days.close_open_days_before(person.id, day, now)
-        standing = await self.standing(person, day)
-        row = await self.days.get_or_create(person.id, day, CheckinStatus.SENT)
-        if row.status == CheckinStatus.MISSED.value:
+        # The standing and today's row from one read.
+        rows = await self.days.between(person.id, day - timedelta(days=STANDING_DAYS), day)
+        standing = standing_of([row for row in rows if row.local_date < day])
+        row = next((row for row in rows if row.local_date == day), None)
+        if row is None:
+            row = CheckinDay(person_id=person.id, local_date=day, status=CheckinStatus.SENT.value)
+            self.session.add(row)
+        elif row.status == CheckinStatus.MISSED.value:
             row.status = CheckinStatus.SENT.value
         row.asked_at = now
         row.snoozed_until = None
-        run = await self.runner.begin(
+        row.run_id = token = new_run_token()
+        # The runner commits the day's row with the run: one commit.
+        return await self.runner.begin(
             person,
             conversation,
             CHECKIN_SCRIPT,
             purpose=CHECKIN_PURPOSE,
             for_date=day,
             variables={"streak": standing.streak, "days_missed": standing.days_missed},
+            token=token,
         )
-        row.run_id = run.info.token
-        await self.session.commit()
-        return run
 
     async def skip(self, person: Person, conversation: ConversationStore, day: date) -> None:
         row = await self.days.get_or_create(person.id, day, CheckinStatus.SKIPPED)
@@ -113,33 +131,43 @@ class CheckinService:
             await conversation.set_state(None)
 
 
+async def _set_day(
+    session: AsyncSession,
+    person: Person,
+    day: date,
+    status: CheckinStatus,
+    values: dict[str, Any],
+    answered_at: datetime | None = None,
+) -> None:
+    """One UPDATE of the day's row on the hot path (a tap); the row is made if it is missing.
+    ``answered_at``: an answer came in — the day counts as kept from its first answer."""
+    days = CheckinDaysRepository(session)
+    if not values and answered_at is None:
+        return
+    if not await days.set_values(person.id, day, values, answered_at=answered_at):
+        row = await days.get_or_create(person.id, day, status)
+        for name, value in values.items():
+            setattr(row, name, value)
+        if answered_at is not None and not is_answered(row.status):
+            row.status, row.answered_at = CheckinStatus.PARTIAL.value, answered_at
+
+
 async def _on_recorded(
     session: AsyncSession, person: Person, info: RunInfo, turn: Turn, now: datetime
 ) -> None:
-    row = await CheckinDaysRepository(session).get_or_create(
-        person.id, info.for_date, CheckinStatus.SENT
-    )
+    values: dict[str, Any] = {}
     for item in turn.recorded:
-        if item.metric == "mood" and isinstance(item.value, int):
-            row.mood = item.value
-        elif item.metric == "energy" and isinstance(item.value, int):
-            row.energy = item.value
-    # The first answer makes the day kept (partly); finishing makes it answered.
-    if turn.recorded and row.status in (CheckinStatus.SENT.value, CheckinStatus.MISSED.value):
-        row.status = CheckinStatus.PARTIAL.value
-        row.answered_at = now
-        row.snoozed_until = None
+        if item.metric in ("mood", "energy") and isinstance(item.value, int):
+            values[item.metric] = item.value
+    answered_at = now if turn.recorded else None  # the first answer makes the day kept
+    await _set_day(session, person, info.for_date, CheckinStatus.SENT, values, answered_at)
 
 
 async def _on_finished(
     session: AsyncSession, person: Person, info: RunInfo, turn: Turn, now: datetime
 ) -> None:
-    row: CheckinDay = await CheckinDaysRepository(session).get_or_create(
-        person.id, info.for_date, CheckinStatus.ANSWERED
-    )
-    row.status = CheckinStatus.ANSWERED.value
-    row.answered_at = now
-    row.snoozed_until = None
+    values = {"status": CheckinStatus.ANSWERED.value, "answered_at": now, "snoozed_until": None}
+    await _set_day(session, person, info.for_date, CheckinStatus.ANSWERED, values)
 
 
 def register_checkin_hooks(hooks: DialogHooks) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.figures import Period, ReportSources, checkin_facts
+from bot.services.joint_review import moved_up_share
 from storage.models import Person, YouthSettings
 from storage.repositories.audit import AuditRepository
 from storage.repositories.people import PeopleRepository
@@ -42,6 +43,13 @@ class CohortRow:
     attendance_showed: int
     attendance_expected: int
     alerts_open: int
+    # Joint reviews: youths with ≥ 1 sub-goal up since their first review, of those with ≥ 2.
+    moved_up: int = 0
+    reviewed_twice: int = 0
+
+    @property
+    def moved_up_share(self) -> float | None:
+        return self.moved_up / self.reviewed_twice if self.reviewed_twice else None
 
     @property
     def checkin_rate(self) -> float | None:
@@ -95,19 +103,21 @@ class CohortService:
         rows = []
         for mentor_id, ids in by_mentor.items():
             mentor = await people.by_id(mentor_id)
-            rows.append(
-                _row(
-                    mentor_id,
-                    mentor.first_name if mentor else "?",
-                    ids,
-                    active,
-                    tallies,
-                    attendance,
-                    alerts,
-                )
+            row = _row(
+                mentor_id,
+                mentor.first_name if mentor else "?",
+                ids,
+                active,
+                tallies,
+                attendance,
+                alerts,
             )
+            moved, compared = await moved_up_share(self.session, ids)
+            rows.append(replace(row, moved_up=moved, reviewed_twice=compared))
         rows.sort(key=lambda row: (row.mentor_name.lower(), row.mentor_id or 0))
-        rows.append(_row(None, "", youth_ids, active, tallies, attendance, alerts))
+        overall = _row(None, "", youth_ids, active, tallies, attendance, alerts)
+        moved, compared = await moved_up_share(self.session, youth_ids)
+        rows.append(replace(overall, moved_up=moved, reviewed_twice=compared))
         await AuditRepository(self.session).add(
             "cohort.read", now, actor_id=reader.id, youths=len(youth_ids)
         )
@@ -160,6 +170,9 @@ def cohort_csv(rows: list[CohortRow]) -> bytes:
             "checkin_rate",
             "attendance_rate",
             "alerts_open",
+            "reviewed_twice",
+            "moved_up",
+            "moved_up_share",
         ]
     )
     for row in rows:
@@ -172,6 +185,9 @@ def cohort_csv(rows: list[CohortRow]) -> bytes:
                 "" if row.checkin_rate is None else f"{row.checkin_rate:.2f}",
                 "" if row.attendance_rate is None else f"{row.attendance_rate:.2f}",
                 row.alerts_open,
+                row.reviewed_twice,
+                row.moved_up,
+                "" if row.moved_up_share is None else f"{row.moved_up_share:.2f}",
             ]
         )
     return buffer.getvalue().encode("utf-8")

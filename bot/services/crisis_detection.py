@@ -1,26 +1,42 @@
 """Crisis detection: does a free text from a young person suggest they may be in danger?
 
-The rule is: clean the text (case, accents, æ/ø/å, leetspeak, punctuation, emoji, stretched
-letters), then look for the staff-maintained phrases in ``dialogs/crisis/phrases.yaml``. A hit
-that lies inside an excluded idiom ("jeg døde af grin") does not count. The first category in
-file order wins. The result names the category and rule id only — never the matched words — so
-it is safe to log and to send in an alert.
+How a text is read, step by step (every step is plain code or a staff-editable list in
+``dialogs/crisis/phrases.yaml``; nothing is learnt from data at run time):
 
-This module is pure: no I/O except :func:`load_crisis_rules`, no logging of message text.
+1. **Clean** (:func:`normalise_text`): case, accents, æ/ø/å → ae/oe/aa, invisible characters,
+   apostrophes, light leetspeak ("s3lvm0rd"), letters stretched three times or more ("dooooo"),
+   emoji that carry meaning become words (💊 → ``zzpill``, 😞 → ``zzsad``), the end of a
+   sentence becomes a ``.`` word, other punctuation a space.
+2. **Canonicalise**: coded and SMS forms become the plain word ("unalive myself", "kms",
+   "sewerslide" → "kill myself" / "suicide"; "tn" → "tonight"; "ik" → "ikke"), and a misspelt
+   key word ("slevmord", "suicde") is corrected when it is one edit away.
+3. **Match** the rules: word sequences with gaps, word sets (``$neg``, ``$live`` …) so that one
+   rule covers the Danish and English negation and wish patterns, a clause-end marker, and
+   idioms that never count ("dø af grin").
+
+A category of ``kind: friend`` ("my friend wants to die") is about someone else: a hit inside
+such a span does not count as the writer's own crisis, and when nothing else matches the result
+is the friend category (the bot answers how to help, without an alert). Rules marked
+``context: low_mood`` count only right after a low mood answer.
+
+The result names the category and rule id only — never the matched words — so it is safe to
+log and to put in an alert. This module is pure: no I/O except :func:`load_crisis_rules`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 __all__ = [
+    "CategoryInfo",
     "CrisisMatch",
     "CrisisRule",
     "CrisisRules",
@@ -32,23 +48,59 @@ __all__ = [
 # Control characters, soft hyphen, zero-width and bidi marks: removed before anything else
 # (a zero-width space inside "selv\u200bmord" must not split the word).
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\ufe0e\ufe0f\ufeff]"
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4]")
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ö": "oe", "ä": "ae"})
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
+_LEET_CHARS = re.compile(r"[0-9@$]")
 _LEET_CANDIDATE = re.compile(r"[a-z0-9@$]*[a-z][a-z0-9@$]*")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+# A star inside a word is a censoring trick ("s*icide"): dropped, the fuzzy step restores it.
+_CENSOR = re.compile(r"(?<=[a-z])\*+(?=[a-z])")
+# Words, and the marks that end a sentence (. ! ? ; : new line) or a clause (,).
+_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:\n\r,]")
+_MARKS = frozenset(".!?;:\n\r,")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 
+# Emoji that carry meaning become words the rules can name; all others become a space.
+_EMOJI_WORDS = {
+    "zzpill": "💊",
+    "zzknife": "🔪🗡",
+    "zzgrave": "⚰🪦",
+    "zzblood": "🩸",
+    "zzskull": "💀☠",
+    "zzlaugh": "😂🤣😹😆😅",
+    "zzsad": "😭😢😞😔☹🙁😿💔😩😥😣😖",
+    "zzbridge": "🌉",
+    "zztrain": "🚂🚆🚄🚅🚇🚉",
+    "zzrope": "🪢",
+    "zzwave": "👋",
+    "zzheart": "❤♥💕💖💗💙💜🖤🤍",
+}
+_EMOJI = {ord(ch): f" {word} " for word, chars in _EMOJI_WORDS.items() for ch in chars}
+
 _RULE_ID = re.compile(r"^[a-z0-9_]+$")
-_GAP_TOKEN = "..."
-_GAP = "(?: [a-z0-9]+){0,3}"
+_SET_NAME = re.compile(r"^\$([a-z0-9_]+)$")
+_GAP_TOKEN = re.compile(r"^(?:\.\.\.|~)(\d?)$")
+_END_TOKEN = "<end>"
+# A gap may cross a comma, never the end of a sentence.
+_WORD = r"(?:[a-z0-9]+|,)"
+# "~N" gaps may also cross the end of a sentence ("thanks for trying. it's over now").
+_ANY_WORD = r"(?:[a-z0-9]+|[.,])"
+# After "<end>": the end of the text, of a sentence or clause, or an emoji word.
+_END = r"(?= [.,]| zz[a-z]+|$)"
+_DEFAULT_GAP = 3
 # A one-word phrase at least this long may also be found split by a space ("sel vmord").
 _SPLITTABLE_MIN_LETTERS = 7
 # æ/ø/å in a phrase also match the usual ways of writing them without the letter.
 _DANISH_ALTERNATIVES = {"ae": ("ae", "a", "e"), "oe": ("oe", "o"), "aa": ("a",)}
+_URGENCIES = ("acute", "high", "normal", "none")
+_KINDS = ("self", "friend")
+_CONTEXTS = ("low_mood",)
+# Fuzzy correction: only words at least this long, only one edit away from a key word.
+_FUZZY_MIN_LETTERS = 6
 
 
 def _deleet(match: re.Match[str]) -> str:
@@ -59,17 +111,34 @@ def normalise_text(text: str) -> str:
     """Fold text to lower-case ASCII words separated by single spaces.
 
     æ→ae, ø→oe, å→aa; accents dropped; apostrophes removed ("i'm" → "im"); light leetspeak
-    undone inside words that contain a letter ("k1ll" → "kill", but "112" stays); everything
-    else (punctuation, emoji, other scripts) becomes a word break; a letter repeated three or
-    more times is cut to two ("diiiie" → "diie").
+    undone inside words that contain a letter ("k1ll" → "kill", but "112" stays); emoji with a
+    meaning become ``zz…`` words; the end of a sentence (. ! ? ; : or a new line) becomes the
+    word ``.`` and a comma the word ``,``; everything else becomes a space; a letter repeated
+    three or more times is cut to two ("diiiie" → "diie").
     """
-    cleaned = _INVISIBLE.sub("", text)
+    cleaned = _INVISIBLE.sub("", text).translate(_EMOJI)
     cleaned = unicodedata.normalize("NFKC", cleaned).casefold().translate(_DANISH)
-    cleaned = _COMBINING.sub("", unicodedata.normalize("NFKD", cleaned))
+    if not cleaned.isascii():
+        cleaned = _COMBINING.sub("", unicodedata.normalize("NFKD", cleaned))
     cleaned = _APOSTROPHES.sub("", cleaned)
-    cleaned = _LEET_CANDIDATE.sub(_deleet, cleaned)
-    cleaned = _NON_WORD.sub(" ", cleaned).strip()
-    return _STRETCHED.sub(r"\1\1", cleaned)
+    if "*" in cleaned:
+        cleaned = _CENSOR.sub("", cleaned)
+    if _LEET_CHARS.search(cleaned):
+        cleaned = _LEET_CANDIDATE.sub(_deleet, cleaned)
+    words: list[str] = []
+    for token in _TOKEN.findall(cleaned):
+        if token[0] in _MARKS:
+            mark = "," if token[0] == "," else "."
+            if words and words[-1] in _MARKS:
+                if mark == ".":
+                    words[-1] = "."
+            elif words:
+                words.append(mark)
+        else:
+            words.append(token)
+    while words and words[-1] in _MARKS:
+        words.pop()
+    return _STRETCHED.sub(r"\1\1", " ".join(words))
 
 
 class CrisisRulesError(ValueError):
@@ -85,14 +154,40 @@ class CrisisMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    """How a category is answered: ``kind`` self (the writer) or friend (someone else);
+    ``urgency`` acute / high / normal (none for friend)."""
+
+    kind: str
+    urgency: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """One compiled phrase, tried only where a word of the text could start it."""
+
+    pattern: re.Pattern[str]
+    # Skeletons (see _skeleton) of the words that can start the phrase; None: try everywhere.
+    anchors: frozenset[str] | None
+    # For each word of the phrase, the skeletons it may have: all must occur in the text.
+    required: tuple[frozenset[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CrisisRule:
     rule_id: str
     category: str
-    patterns: tuple[re.Pattern[str], ...]
-    excludes: tuple[re.Pattern[str], ...]
+    phrases: tuple[_Phrase, ...]
+    excludes: tuple[_Phrase, ...]
+    context: str | None = None
 
 
 # ---- compiling the phrase syntax -------------------------------------------------------------
+
+
+def _stretch(letters: str) -> str:
+    # "cc?" rather than "c{1,2}": a literal first lets the regex engine skip a branch quickly.
+    return "".join(f"{re.escape(c)}{re.escape(c)}?" for c in letters)
 
 
 def _letter_pattern(folded: str, *, exact: bool) -> list[str]:
@@ -115,58 +210,207 @@ def _letter_pattern(folded: str, *, exact: bool) -> list[str]:
     return units
 
 
-def _stretch(letters: str) -> str:
-    # "cc?" rather than "c{1,2}": a literal first lets the regex engine skip a branch quickly.
-    return "".join(f"{re.escape(c)}{re.escape(c)}?" for c in letters)
-
-
 def _word_pattern(word: str, *, splittable: bool, where: str) -> str:
     prefix = word.endswith("*")
     core = word[:-1] if prefix else word
     folded = normalise_text(core)
-    if not folded:
+    if not folded or folded == ".":
         raise CrisisRulesError(f"{where}: empty word in {word!r}")
     parts = []
     for piece in folded.split(" "):  # "self-harm" folds to two words
-        exact = len(piece) <= 2
+        exact = len(piece) <= 2 or piece.startswith("zz")
         units = _letter_pattern(piece, exact=exact)
         parts.append((" ?" if splittable else "").join(units))
     pattern = " ".join(parts)
     return pattern + "[a-z0-9]*" if prefix else pattern
 
 
-def _phrase_pattern(phrase: str, where: str) -> str:
-    tokens = phrase.split()
-    if not tokens or _GAP_TOKEN in (tokens[0], tokens[-1]):
-        raise CrisisRulesError(f"{where}: a phrase must start and end with a word: {phrase!r}")
-    single_word = len(tokens) == 1 and "|" not in tokens[0]
-    splittable = single_word and len(normalise_text(tokens[0])) >= _SPLITTABLE_MIN_LETTERS
-    pieces: list[str] = []
-    for token in tokens:
-        if token == _GAP_TOKEN:
-            pieces.append(_GAP)
-            continue
-        options = [
-            _word_pattern(w, splittable=splittable, where=where) for w in token.split("|") if w
-        ]
-        if not options:
-            raise CrisisRulesError(f"{where}: empty alternative in {phrase!r}")
-        pieces.append(options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")")
-    body = ""
-    for piece in pieces:
-        if piece == _GAP or not body:
-            body += piece
-        else:
-            body += " " + piece
-    return rf"{body}\b"  # the leading \b is added once for all phrases, see _compile_phrases
+class _Compiler:
+    """Turns staff phrases into regex source, expanding ``$set`` names, and works out which
+    words can start each phrase (its anchors)."""
+
+    def __init__(self, sets: Mapping[str, Sequence[str]]) -> None:
+        self._raw_sets = sets
+        self._sets: dict[str, tuple[str, frozenset[str] | None]] = {}
+
+    def set_pattern(self, name: str, where: str) -> tuple[str, frozenset[str] | None]:
+        if name not in self._sets:
+            items = self._raw_sets.get(name)
+            if not items:
+                raise CrisisRulesError(f"{where}: unknown word set ${name}")
+            compiled = [self.body(item, f"sets/{name}", allow_sets=False) for item in items]
+            bodies = sorted({body for body, _ in compiled}, key=len, reverse=True)
+            self._sets[name] = ("(?:" + "|".join(bodies) + ")", _union(a for _, a in compiled))
+        return self._sets[name]
+
+    def body(
+        self, phrase: str, where: str, *, allow_sets: bool = True
+    ) -> tuple[str, frozenset[str] | None]:
+        body, anchors, _ = self.parts(phrase, where, allow_sets=allow_sets)
+        return body, anchors
+
+    def parts(
+        self, phrase: str, where: str, *, allow_sets: bool = True
+    ) -> tuple[str, frozenset[str] | None, tuple[frozenset[str], ...]]:
+        tokens = phrase.split()
+        if not tokens or _GAP_TOKEN.match(tokens[0]) or _GAP_TOKEN.match(tokens[-1]):
+            raise CrisisRulesError(f"{where}: a phrase must start and end with a word: {phrase!r}")
+        if _END_TOKEN in tokens[:-1] or tokens[0] == _END_TOKEN:
+            raise CrisisRulesError(f"{where}: {_END_TOKEN} may only end a phrase: {phrase!r}")
+        single_word = len(tokens) == 1 and "|" not in tokens[0] and not tokens[0].startswith("$")
+        splittable = single_word and len(normalise_text(tokens[0])) >= _SPLITTABLE_MIN_LETTERS
+        body = ""
+        anchors: frozenset[str] | None = None
+        required: list[frozenset[str]] = []
+        for token in tokens:
+            gap = _GAP_TOKEN.match(token)
+            if gap:
+                size = int(gap.group(1) or _DEFAULT_GAP)
+                word = _ANY_WORD if token.startswith("~") else _WORD
+                body += f"(?: {word}){{0,{size}}}"
+                continue
+            if token == _END_TOKEN:
+                body += _END
+                continue
+            piece, first = self._token(
+                token, splittable=splittable, where=where, allow_sets=allow_sets
+            )
+            if not body:
+                anchors = first
+            if first is not None:
+                required.append(first)
+            body += piece if not body else " " + piece
+        return body, anchors, tuple(required)
+
+    def _token(
+        self, token: str, *, splittable: bool, where: str, allow_sets: bool
+    ) -> tuple[str, frozenset[str] | None]:
+        options = []
+        anchors: list[frozenset[str] | None] = []
+        for word in token.split("|"):
+            if not word:
+                raise CrisisRulesError(f"{where}: empty alternative in {token!r}")
+            named = _SET_NAME.match(word)
+            if named:
+                if not allow_sets:
+                    raise CrisisRulesError(f"{where}: a word set cannot name another set")
+                pattern, anchor = self.set_pattern(named.group(1), where)
+                options.append(pattern)
+                anchors.append(anchor)
+            else:
+                options.append(_word_pattern(word, splittable=splittable, where=where))
+                anchors.append(_word_anchor(word, splittable=splittable))
+        pattern = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+        return pattern, _union(anchors)
+
+    def phrases(self, phrases: Iterable[str], where: str) -> tuple[_Phrase, ...]:
+        compiled = []
+        for phrase in phrases:
+            body, anchors, required = self.parts(phrase, where)
+            try:
+                pattern = re.compile(body + r"(?![a-z0-9])")
+            except re.error as exc:  # pragma: no cover - bodies are built from escaped words
+                raise CrisisRulesError(f"{where}: cannot compile {phrase!r}: {exc}") from exc
+            compiled.append(_Phrase(pattern, anchors, required))
+        return tuple(compiled)
 
 
-def _compile_phrases(phrases: Iterable[str], where: str) -> re.Pattern[str] | None:
-    alternatives = [_phrase_pattern(p, where) for p in phrases]
-    if not alternatives:
+def _gate(phrases: Iterable[_Phrase]) -> dict[str, list[_Phrase]]:
+    """Each phrase filed under the skeletons of its most selective word: a text can only
+    match the phrases filed under one of its own skeletons."""
+    gate: dict[str, list[_Phrase]] = {}
+    for phrase in phrases:
+        if phrase.required:
+            for key in min(phrase.required, key=len):
+                gate.setdefault(key, []).append(phrase)
+    return gate
+
+
+def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    merged: set[str] = set()
+    for anchor in anchors:
+        if anchor is None:
+            return None
+        merged |= anchor
+    return frozenset(merged)
+
+
+_VOWELS = frozenset("aeiouy")
+_ANCHOR_LETTERS = 3
+_ALL_WORDS = "*"
+
+
+_DROP_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+@lru_cache(maxsize=65536)
+def _prefixes(word: str) -> tuple[str, ...]:
+    skeleton = _skeleton(word)
+    return tuple(skeleton[:size] for size in range(1, min(len(skeleton), _ANCHOR_LETTERS) + 1))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(word: str) -> str:
+    """A rough key that every spelling a word pattern accepts shares: the first letter (any
+    vowel as "V"), then the consonants with doubled letters made single."""
+    if not word:
+        return ""
+    first = "V" if word[0] in _VOWELS else word[0]
+    return _DOUBLED.sub(r"\1", first + word[1:].translate(_DROP_VOWELS))
+
+
+def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
+    folded = normalise_text(word.rstrip("*")).split(" ")[0]
+    skeleton = _skeleton(folded)
+    if not skeleton:
         return None
-    # One leading \b for the whole alternation: most positions fail once, not once per phrase.
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+    # A splittable word may be broken after its first letter ("s elvmord").
+    return frozenset({skeleton[: 1 if splittable else _ANCHOR_LETTERS]})
+
+
+class _Scan:
+    """One text being checked: where each word starts, keyed by the first one, two and three
+    letters of its skeleton, and which phrases can match at all (every word they need is
+    there)."""
+
+    def __init__(self, folded: str, gate: Mapping[str, Sequence[_Phrase]]) -> None:
+        self.text = folded
+        starts: dict[str, list[int]] = {}
+        everywhere: list[int] = []
+        position = 0
+        for word in folded.split(" "):
+            starts.setdefault(word, []).append(position)
+            everywhere.append(position)
+            position += len(word) + 1
+        index: dict[str, list[int]] = {_ALL_WORDS: everywhere}
+        for word, positions in starts.items():
+            for key in _prefixes(word):
+                index.setdefault(key, []).extend(positions)
+        self.index = index
+        keys = frozenset(index)
+        self.possible = {
+            id(phrase)
+            for key in keys
+            for phrase in gate.get(key, ())
+            if all(not need.isdisjoint(keys) for need in phrase.required)
+        }
+
+
+def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
+    """Every span where one of the phrases matches, tried only at the words that can start it."""
+    folded, index = scan.text, scan.index
+    for phrase in phrases:
+        if phrase.required and id(phrase) not in scan.possible:
+            continue
+        if phrase.anchors is None:
+            positions: Sequence[int] = index[_ALL_WORDS]
+        else:
+            positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
+        for position in positions:
+            hit = phrase.pattern.match(folded, position)
+            if hit is not None:
+                yield hit.span()
 
 
 def _compile_regex(source: str, where: str) -> re.Pattern[str]:
@@ -176,16 +420,145 @@ def _compile_regex(source: str, where: str) -> re.Pattern[str]:
         raise CrisisRulesError(f"{where}: bad regex {source!r}: {exc}") from exc
 
 
+# ---- canonical forms: coded words, SMS forms, misspellings ----------------------------------
+
+
+class _Canon:
+    """Rewrites coded and abbreviated forms to their plain word, and corrects a key word
+    misspelt by one letter (dropped, added, changed or two swapped)."""
+
+    _SUFFIXES = ("stanker", "tanker", "struet", "sforsoeg", "s")
+
+    def __init__(self, synonyms: Mapping[str, Sequence[str]], fuzzy: Sequence[str]) -> None:
+        self._replacements: dict[tuple[str, ...], list[str]] = {}
+        for canonical, variants in synonyms.items():
+            target = normalise_text(canonical).split(" ")
+            for variant in variants:
+                folded = tuple(normalise_text(variant).split(" "))
+                if folded != ("",) and list(folded) != target:
+                    self._replacements[folded] = target
+        self._longest = max((len(k) for k in self._replacements), default=0)
+        self._first_words = frozenset(k[0] for k in self._replacements)
+        self._exact = frozenset(normalise_text(word) for word in fuzzy)
+        self._keys: dict[str, str] = {}
+        for word in sorted(self._exact):
+            for variant in _deletions(word) | {word}:
+                self._keys.setdefault(variant, word)
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def apply(self, folded: str) -> str:
+        words = folded.split(" ")
+        distinct = set(words)
+        if distinct.isdisjoint(self._first_words):
+            fixes = {
+                word: self._correct(word)
+                for word in distinct
+                if len(word) >= _FUZZY_MIN_LETTERS and word not in self._exact and self._keys
+            }
+            if all(word == fixed for word, fixed in fixes.items()):
+                return folded
+            return " ".join(fixes.get(word, word) for word in words)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            if words[i] not in self._first_words:
+                word = words[i]
+                if self._keys and len(word) >= _FUZZY_MIN_LETTERS and word not in self._exact:
+                    word = self._correct(word)
+                out.append(word)
+                i += 1
+                continue
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                target = self._replacements.get(tuple(words[i : i + size]))
+                if target is not None:
+                    out.extend(target)
+                    i += size
+                    break
+            else:
+                word = words[i]
+                if self._keys and len(word) >= _FUZZY_MIN_LETTERS and word not in self._exact:
+                    word = self._correct(word)
+                out.append(word)
+                i += 1
+        return " ".join(out)
+
+    def _correct_uncached(self, word: str) -> str:
+        found = self._lookup(word)
+        if found is not None:
+            return found
+        for suffix in self._SUFFIXES:  # compounds: "slevmordstanker"
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= _FUZZY_MIN_LETTERS:
+                found = self._lookup(stem)
+                if found is not None:
+                    return found + suffix
+        return word
+
+    def _lookup(self, word: str) -> str | None:
+        if word in self._exact:
+            return word
+        for variant in _deletions(word) | {word}:
+            key = self._keys.get(variant)
+            if key is not None and _one_edit(word, key):
+                return key
+        return None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance 1, or two neighbouring letters swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 # ---- the rule set ----------------------------------------------------------------------------
 
 
 class CrisisRules:
     """Compiled crisis rules. Build with :func:`load_crisis_rules` (or ``from_mapping``)."""
 
-    def __init__(self, rules: Sequence[CrisisRule], global_excludes: Sequence[re.Pattern[str]]):
+    def __init__(
+        self,
+        rules: Sequence[CrisisRule],
+        global_excludes: Sequence[_Phrase],
+        categories: Mapping[str, CategoryInfo] | None = None,
+        canon: _Canon | None = None,
+        regexes: Mapping[str, Sequence[re.Pattern[str]]] | None = None,
+    ):
         self._rules = tuple(rules)
         self._global_excludes = tuple(global_excludes)
-        self._prefilter = _combined(p for rule in self._rules for p in rule.patterns)
+        self._info = dict(categories or {})
+        self._canon = canon or _Canon({}, ())
+        self._regexes = {k: tuple(v) for k, v in (regexes or {}).items()}
+        self._gate = _gate(
+            [*self._global_excludes]
+            + [p for rule in self._rules for p in (*rule.phrases, *rule.excludes)]
+        )
+        # Rules with a phrase the gate cannot file (every word optional): always tried.
+        self._always = {r.rule_id for r in self._rules if any(not p.required for p in r.phrases)}
+        self._friend_rules = tuple(r for r in self._rules if self._kind(r.category) == "friend")
+        self._own_rules = tuple(r for r in self._rules if self._kind(r.category) != "friend")
+
+    def _kind(self, category: str) -> str:
+        info = self._info.get(category)
+        return info.kind if info else "self"
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -195,46 +568,120 @@ class CrisisRules:
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(rule.rule_id for rule in self._rules)
 
-    def match(self, text: str) -> CrisisMatch | None:
-        """The first rule (in file order) with a hit outside every excluded idiom, or None."""
+    def info(self, category: str) -> CategoryInfo:
+        """Kind and urgency of a category (a category the file does not describe: self/high)."""
+        return self._info.get(category, CategoryInfo("self", "high"))
+
+    def is_friend(self, match: CrisisMatch | None) -> bool:
+        return match is not None and self.info(match.category).kind == "friend"
+
+    def prepare(self, text: str) -> str:
+        """The text as the rules see it (cleaned and canonical). For tests and staff tools."""
         folded = normalise_text(text)
-        if not folded or (self._prefilter and self._prefilter.search(folded) is None):
+        return self._canon.apply(folded) if folded else folded
+
+    def context_sensitive(self, text: str) -> bool:
+        """Would a low mood answer just before change the outcome for this text? (Callers use
+        it to look up the mood only when it matters.)"""
+        context_rules = [rule for rule in self._rules if rule.context]
+        if not context_rules:
+            return False
+        folded = self.prepare(text)
+        if not folded:
+            return False
+        scan = _Scan(folded, self._gate)
+        return any(self._hits(rule, scan, []) for rule in context_rules)
+
+    def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
+        """The first own-crisis rule (in file order) with a hit outside every excluded idiom
+        and outside every span about someone else; else the first friend rule; else None."""
+        folded = self.prepare(text)
+        if not folded:
             return None
-        global_spans = _spans(self._global_excludes, folded)
-        for rule in self._rules:
-            rule_spans: list[tuple[int, int]] | None = None
-            for pattern in rule.patterns:
-                for hit in pattern.finditer(folded):
-                    if rule_spans is None:
-                        rule_spans = global_spans + _spans(rule.excludes, folded)
-                    if not _overlaps(hit.span(), rule_spans):
-                        return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
-        return None
+        scan = _Scan(folded, self._gate)
+        global_spans = list(_find(self._global_excludes, scan))
+        friend_spans: list[tuple[int, int]] = []
+        friend: CrisisMatch | None = None
+        for rule in self._friend_rules:
+            for start, end in self._hits(rule, scan, global_spans):
+                friend_spans.append((start, _clause_end(folded, end)))
+                friend = friend or CrisisMatch(rule.category, rule.rule_id)
+        blocked = global_spans + friend_spans
+        for rule in self._own_rules:
+            if rule.context == "low_mood" and not low_mood:
+                continue
+            if self._hits(rule, scan, blocked):
+                return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
+        return friend
+
+    def _hits(
+        self, rule: CrisisRule, scan: _Scan, blocked: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The rule's hits outside `blocked` and outside the rule's own excluded phrases."""
+        regexes = self._regexes.get(rule.rule_id, ())
+        if not regexes and rule.rule_id not in self._always and not any(
+            id(p) in scan.possible for p in rule.phrases
+        ):
+            return []
+        found = list(_find(rule.phrases, scan))
+        found += [m.span() for p in regexes for m in p.finditer(scan.text)]
+        if not found:
+            return []
+        spans = blocked + list(_find(rule.excludes, scan))
+        return [hit for hit in found if not _overlaps(hit, spans)]
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> CrisisRules:
         """Validate and compile the parsed YAML document."""
         if not isinstance(data, Mapping):
             raise CrisisRulesError("the phrase file must be a mapping")
-        global_excludes = _compile_phrases(_str_list(data.get("exclude"), "exclude"), "exclude")
+        sets = data.get("sets") or {}
+        if not isinstance(sets, Mapping):
+            raise CrisisRulesError("'sets' must be a mapping of name: [words]")
+        compiler = _Compiler({str(k): _str_list(v, f"sets/{k}") for k, v in sets.items()})
+        global_excludes = compiler.phrases(_str_list(data.get("exclude"), "exclude"), "exclude")
         categories = data.get("categories")
         if not isinstance(categories, Mapping) or not categories:
             raise CrisisRulesError("'categories' must be a non-empty mapping")
         rules: list[CrisisRule] = []
+        regexes: dict[str, list[re.Pattern[str]]] = {}
+        infos: dict[str, CategoryInfo] = {}
         seen: set[str] = set()
         for category, body in categories.items():
             if not isinstance(body, Mapping) or not isinstance(body.get("rules"), list):
                 raise CrisisRulesError(f"category {category!r}: needs a 'rules' list")
+            infos[str(category)] = _category_info(str(category), body)
             for index, raw in enumerate(body["rules"]):
-                rule = _build_rule(str(category), index, raw)
+                rule, rule_regexes = _build_rule(compiler, str(category), index, raw)
                 if rule.rule_id in seen:
                     raise CrisisRulesError(f"rule id {rule.rule_id!r} is used twice")
                 seen.add(rule.rule_id)
                 rules.append(rule)
-        return cls(rules, [global_excludes] if global_excludes else [])
+                if rule_regexes:
+                    regexes[rule.rule_id] = rule_regexes
+        synonyms = data.get("synonyms") or {}
+        if not isinstance(synonyms, Mapping):
+            raise CrisisRulesError("'synonyms' must be a mapping of word: [variants]")
+        canon = _Canon(
+            {str(k): _str_list(v, f"synonyms/{k}") for k, v in synonyms.items()},
+            _str_list(data.get("fuzzy"), "fuzzy"),
+        )
+        return cls(rules, global_excludes, infos, canon, regexes)
 
 
-def _build_rule(category: str, index: int, raw: Any) -> CrisisRule:
+def _category_info(category: str, body: Mapping[str, Any]) -> CategoryInfo:
+    kind = body.get("kind", "self")
+    urgency = body.get("urgency", "none" if kind == "friend" else "high")
+    if kind not in _KINDS:
+        raise CrisisRulesError(f"category {category!r}: kind must be one of {_KINDS}")
+    if urgency not in _URGENCIES:
+        raise CrisisRulesError(f"category {category!r}: urgency must be one of {_URGENCIES}")
+    return CategoryInfo(kind=str(kind), urgency=str(urgency))
+
+
+def _build_rule(
+    compiler: _Compiler, category: str, index: int, raw: Any
+) -> tuple[CrisisRule, list[re.Pattern[str]]]:
     where = f"{category}[{index}]"
     if not isinstance(raw, Mapping):
         raise CrisisRulesError(f"{where}: a rule must be a mapping")
@@ -242,42 +689,28 @@ def _build_rule(category: str, index: int, raw: Any) -> CrisisRule:
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
         raise CrisisRulesError(f"{where}: 'id' must be lower-case letters, digits and _")
     where = f"{category}/{rule_id}"
-    unknown = set(raw) - {"id", "lang", "phrases", "regex", "exclude"}
+    unknown = set(raw) - {"id", "lang", "phrases", "regex", "exclude", "context", "note"}
     if unknown:
         raise CrisisRulesError(f"{where}: unknown keys {sorted(unknown)}")
-    patterns: list[re.Pattern[str]] = []
-    phrases = _compile_phrases(_str_list(raw.get("phrases"), where), where)
-    if phrases is not None:
-        patterns.append(phrases)
-    patterns.extend(_compile_regex(r, where) for r in _str_list(raw.get("regex"), where))
-    if not patterns:
+    context = raw.get("context")
+    if context is not None and context not in _CONTEXTS:
+        raise CrisisRulesError(f"{where}: context must be one of {_CONTEXTS}")
+    phrases = compiler.phrases(_str_list(raw.get("phrases"), where), where)
+    regexes = [_compile_regex(r, where) for r in _str_list(raw.get("regex"), where)]
+    if not phrases and not regexes:
         raise CrisisRulesError(f"{where}: needs at least one phrase or regex")
-    excludes = _compile_phrases(_str_list(raw.get("exclude"), where), where)
-    return CrisisRule(rule_id, category, tuple(patterns), (excludes,) if excludes else ())
+    excludes = compiler.phrases(_str_list(raw.get("exclude"), where), where)
+    return CrisisRule(rule_id, category, phrases, excludes, context), regexes
 
 
 def _str_list(value: Any, where: str) -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int) and str(v).strip() for v in value
+    ):
         raise CrisisRulesError(f"{where}: expected a list of non-empty strings")
-    return [v.strip() for v in value]
-
-
-def _combined(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One search over all patterns, so a harmless message is rejected in a single pass.
-
-    None (no pre-filter, every rule is tried) if a staff regex cannot be combined, e.g. because
-    it uses inline flags or named groups.
-    """
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-    except re.error:
-        return None
-
-
-def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    return [m.span() for p in patterns for m in p.finditer(text)]
+    return [str(v).strip() for v in value]
 
 
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
@@ -285,8 +718,21 @@ def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     return any(start < o_end and o_start < end for o_start, o_end in others)
 
 
+def _clause_end(text: str, position: int) -> int:
+    """A span about someone else runs to the end of its sentence."""
+    end = text.find(" .", position)
+    return len(text) if end < 0 else end
+
+
 def load_crisis_rules(path: str | Path) -> CrisisRules:
-    """Read and compile the crisis phrase file; raise CrisisRulesError if it is malformed."""
-    with Path(path).open(encoding="utf-8") as handle:
+    """Read and compile the crisis phrase file; raise CrisisRulesError if it is malformed.
+    Compiled once per file version (the file is read again when it changes)."""
+    resolved = Path(path).resolve()
+    return _load(resolved, resolved.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _version: int) -> CrisisRules:
+    with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return CrisisRules.from_mapping(data)

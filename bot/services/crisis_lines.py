@@ -122,19 +122,36 @@ class CrisisLines:
         local = self._local(now)
         return [line for line in self.lines if line.is_open(local)]
 
+    def get(self, line_id: str) -> Line | None:
+        return next((line for line in self.lines if line.line_id == line_id), None)
+
+    def ordered(self, first: Sequence[str] = (), *, only: bool = False) -> list[Line]:
+        """112, then the lines named in `first` (in that order), then — unless `only` — the
+        rest in file order. Unknown ids are skipped."""
+        emergency = [line for line in self.lines if line.number == EMERGENCY_NUMBER]
+        picked = [line for line_id in first if (line := self.get(line_id)) is not None]
+        picked = [line for line in picked if line not in emergency]
+        rest = [] if only else [ln for ln in self.lines if ln not in emergency + picked]
+        return emergency + picked + rest
+
     def render(
         self,
         locale: str,
         now: datetime,
         gettext: Callable[[str], str] = _identity,
+        *,
+        first: Sequence[str] = (),
+        only: bool = False,
     ) -> str:
-        """Telegram-HTML list of every line, 112 first, each marked open or closed now.
+        """Telegram-HTML list of the lines, 112 first, each marked open or closed now: the
+        lines named in `first` come next (a crisis answer puts the lines that fit first), and
+        with `only` the others are left out.
 
         `gettext` translates the few fixed words; every value from the data file is escaped.
         """
         local = self._local(now)
         blocks = []
-        for line in self.lines:
+        for line in self.ordered(first, only=only):
             name = line.text(line.name, locale) or line.line_id
             rows = [f"<b>{html.escape(line.number)}</b> — {html.escape(name)}"]
             rows.append(_status(line, local, gettext))

@@ -3,7 +3,11 @@
 The rules, in plain words:
 * Every free text from a youth is checked (the screen runs before any handler sees the text).
 * A hit records a CrisisFlag (category, rule id, where the text came from) and raises a crisis
-  alert to the mentor (or staff) at once — with the rule, never the youth's words.
+  alert to the mentor (or staff) at once — with the category, its urgency and the rule, never
+  the youth's words. A second, more urgent hit the same day raises the day's alert's urgency
+  (acute alerts are escalated to staff sooner, see AlertDesk.plan_escalations).
+* A text about someone else in danger ("my friend wants to die") is the friend category: the
+  youth gets "how to help a friend", and nothing is stored or alerted — it is not their crisis.
 * The youth's words are held encrypted only until they answer "may your contact person read
   it?": yes → the mentor gets them; no (or no answer within a day) → they are dropped.
 * The youth's answer to "how are you right now?" never clears the flag: "you misunderstood" is
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +38,7 @@ from storage.repositories.safety import CrisisFlagsRepository
 
 CRISIS_UPDATE = "crisis_update"
 MAX_SOURCE = 64
+URGENCY_RANK = {"normal": 1, "high": 2, "acute": 3}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class Screened:
 
     match: CrisisMatch
     flag: CrisisFlag | None
+    friend: bool = False
 
 
 def should_screen(person: Person | None) -> bool:
@@ -55,21 +62,26 @@ class CrisisService:
         self.rules = rules
         self.flags = CrisisFlagsRepository(session)
 
-    def detect(self, texts: Sequence[str]) -> CrisisMatch | None:
+    def detect(self, texts: Sequence[str], *, low_mood: bool = False) -> CrisisMatch | None:
         for text in texts:
-            hit = self.rules.match(text)
+            hit = self.rules.match(text, low_mood=low_mood)
             if hit is not None:
                 return hit
         return None
 
-    async def screen(self, person: Person | None, text: str, source: str) -> Screened | None:
+    async def screen(
+        self, person: Person | None, text: str, source: str, *, low_mood: bool = False
+    ) -> Screened | None:
         """Checks one free text; on a hit for a youth: flag + alert, committed at once (before
-        any handler runs, so a failing handler cannot lose it)."""
+        any handler runs, so a failing handler cannot lose it). A hit about someone else is
+        answered (friend=True) but neither stored nor alerted."""
         if not text.strip() or not should_screen(person):
             return None
-        hit = self.detect([text])
+        hit = self.detect([text], low_mood=low_mood)
         if hit is None:
             return None
+        if self.rules.is_friend(hit):
+            return Screened(hit, None, friend=True)
         if person is None or not person.is_youth:
             return Screened(hit, None)
         return Screened(hit, await self.record(person, hit, text, source))
@@ -91,6 +103,7 @@ class CrisisService:
             AlertKind.CRISIS,
             {
                 "category": hit.category,
+                "urgency": self.rules.info(hit.category).urgency,
                 "rule_id": hit.rule_id,
                 "flag_id": flag.id,
                 "source": flag.source,
@@ -100,6 +113,7 @@ class CrisisService:
             flag.alert_id = alert.id
         else:
             # Already alerted today: the mentor still hears about this new flag.
+            await self._raise_urgency(youth, hit)
             await self._queue_update(youth, flag, "repeat")
         await AuditRepository(self.session).add(
             "crisis.flagged",
@@ -158,6 +172,21 @@ class CrisisService:
             flag.text = None
         await self.session.commit()
         return flag
+
+    async def _raise_urgency(self, youth: Person, hit: CrisisMatch) -> None:
+        """A more urgent hit than the one the day's alert was raised for: the alert takes the
+        new category and urgency (so an unacknowledged one is escalated on the sooner clock)."""
+        local_date = self.clock.now().astimezone(ZoneInfo(youth.timezone)).date()
+        alert = await AlertsRepository(self.session).of_day(
+            youth.id, AlertKind.CRISIS.value, local_date
+        )
+        if alert is None:
+            return
+        detail = json.loads(alert.detail or "{}")
+        new = self.rules.info(hit.category).urgency
+        if URGENCY_RANK.get(new, 0) > URGENCY_RANK.get(str(detail.get("urgency")), 0):
+            detail.update(category=hit.category, urgency=new, rule_id=hit.rule_id)
+            alert.detail = json.dumps(detail, sort_keys=True)
 
     async def _mark_alert(self, alert_id: int, response: CrisisResponse) -> None:
         alert = await AlertsRepository(self.session).get(alert_id)

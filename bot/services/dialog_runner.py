@@ -8,6 +8,7 @@ pointing at that version and at the day it is about.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,12 +18,43 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.dialogs import DialogContext, EngineTexts, SubgoalCatalogue, Turn, answer, current, start
+from bot.dialogs import (
+    DialogContext,
+    DialogError,
+    DialogRuntimeError,
+    EngineTexts,
+    StateMismatch,
+    SubgoalCatalogue,
+    Turn,
+    answer,
+    current,
+    start,
+)
 from bot.services.script_registry import ScriptRegistry
-from storage.models import Answer, Person
-from storage.repositories.dialogs import AnswersRepository
+from storage.models import Answer, DeliveryStatus, Person, Role, StepShown
+from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
+from storage.repositories.dialogs import AnswersRepository, StepStatsRepository
+from storage.repositories.people import PeopleRepository
+
+log = logging.getLogger(__name__)
 
 DIALOG_STATE = "dialog:run"
+SCRIPT_FAILED = "script_failed"
+"""Delivery kind: staff are told a script failed at run time (bot/scheduling/script_triggers)."""
+# What a broken script raises while it runs (a stored version that no longer loads, a step the
+# engine cannot take): the run is stopped, never the whole update.
+_SCRIPT_ERRORS = (DialogError, DialogRuntimeError, StateMismatch, KeyError)
+
+
+class ScriptFailed(Exception):
+    """A script could not go on; the run is closed and staff are alerted. The caller gives the
+    young person a kind message."""
+
+    def __init__(self, script_id: str, version: int | None, step: str | None) -> None:
+        super().__init__(f"script {script_id} version {version} failed at step {step}")
+        self.script_id = script_id
+        self.version = version
+        self.step = step
 
 
 class ConversationStore(Protocol):
@@ -142,13 +174,23 @@ class DialogRunner:
         ref: str | None = None,
         variables: Mapping[str, object] | None = None,
         active_subgoals: Sequence[str] | None = None,
+        token: str | None = None,
     ) -> RunTurn:
-        """Starts a run, replacing any unfinished one (its answers so far stay stored)."""
-        live = await self.registry.active(self.session, script_id, self.clock.now())
-        info = RunInfo(secrets.token_hex(4), script_id, live.version, purpose, for_date, ref)
-        variables = dict(variables or {})
-        context = self.context(person, for_date, variables, active_subgoals)
-        turn = start(live.script, context)
+        """Starts a run, replacing any unfinished one (its answers so far stay stored).
+        `token`: the run's id, when the caller stored it already (new_run_token)."""
+        version: int | None = None
+        try:
+            live = await self.registry.active(self.session, script_id, self.clock.now())
+            version = live.version
+            info = RunInfo(
+                token or new_run_token(), script_id, live.version, purpose, for_date, ref
+            )
+            variables = dict(variables or {})
+            context = self.context(person, for_date, variables, active_subgoals)
+            turn = start(live.script, context)
+        except _SCRIPT_ERRORS as exc:
+            await self._failed(person, conversation, script_id, version, None, exc)
+            raise ScriptFailed(script_id, version, None) from None
         await self._after_turn(person, conversation, info, turn, variables, active_subgoals)
         return RunTurn(info, turn)
 
@@ -170,11 +212,16 @@ class DialogRunner:
         info = _info(run)
         if token is not None and (token != info.token or seq != run["state"].get("seq")):
             return Stale()
-        script = await self.registry.version(self.session, info.script_id, info.version)
         variables = run.get("variables", {})
         subgoals = run.get("subgoals")
-        context = self.context(person, info.for_date, variables, subgoals)
-        turn = answer(script, run["state"], raw, context)
+        try:
+            script = await self.registry.version(self.session, info.script_id, info.version)
+            context = self.context(person, info.for_date, variables, subgoals)
+            turn = answer(script, run["state"], raw, context)
+        except _SCRIPT_ERRORS as exc:
+            step = live_step(run["state"])
+            await self._failed(person, conversation, info.script_id, info.version, step, exc)
+            raise ScriptFailed(info.script_id, info.version, step) from None
         await self._after_turn(person, conversation, info, turn, variables, subgoals, data)
         return RunTurn(info, turn)
 
@@ -185,11 +232,56 @@ class DialogRunner:
         if state != DIALOG_STATE or not isinstance(run, dict):
             return None
         info = _info(run)
-        script = await self.registry.version(self.session, info.script_id, info.version)
-        context = self.context(
-            person, info.for_date, run.get("variables", {}), run.get("subgoals")
+        try:
+            script = await self.registry.version(self.session, info.script_id, info.version)
+            context = self.context(
+                person, info.for_date, run.get("variables", {}), run.get("subgoals")
+            )
+            return RunTurn(info, current(script, run["state"], context))
+        except _SCRIPT_ERRORS as exc:
+            step = live_step(run["state"])
+            await self._failed(person, conversation, info.script_id, info.version, step, exc)
+            raise ScriptFailed(info.script_id, info.version, step) from None
+
+    async def _failed(
+        self,
+        person: Person,
+        conversation: ConversationStore,
+        script_id: str,
+        version: int | None,
+        step: str | None,
+        exc: BaseException,
+    ) -> None:
+        """Logs which script, version and step failed (never what anyone wrote), closes the
+        conversation and queues an alert to every staff member (once per script version and
+        day)."""
+        log.error(
+            "script %s version %s failed at step %s: %s",
+            script_id,
+            version,
+            step,
+            type(exc).__name__,
         )
-        return RunTurn(info, current(script, run["state"], context))
+        now = self.clock.now()
+        staff = await PeopleRepository(self.session).with_role(Role.STAFF)
+        await DeliveriesRepository(self.session).add_due(
+            [
+                NewDelivery(
+                    member.id,
+                    SCRIPT_FAILED,
+                    f"{script_id}:{version}:{now.date().isoformat()}",
+                    now,
+                    {"script": script_id, "version": version, "step": step},
+                )
+                for member in staff
+                if member.left_at is None
+            ],
+            now,
+            DeliveryStatus.PENDING,
+        )
+        _state, data = await load_conversation(conversation)
+        data.pop("dialog", None)
+        await self._commit_and_move(conversation, None, data)
 
     async def open_run(self, conversation: ConversationStore) -> RunInfo | None:
         state, data = await load_conversation(conversation)
@@ -238,6 +330,18 @@ class DialogRunner:
             hook = self.hooks.on_finished.get(info.purpose)
             if hook is not None:
                 await hook(self.session, person, info, turn, self.clock.now())
+        if not turn.finished and turn.step_id is not None:
+            # For script analytics (reached, time to answer); re-asks add rows, the first counts.
+            await StepStatsRepository(self.session).add_shown(
+                StepShown(
+                    person_id=person.id,
+                    script_id=info.script_id,
+                    script_version=info.version,
+                    run_id=info.token,
+                    step_id=turn.step_id,
+                    shown_at=self.clock.now(),
+                )
+            )
         data = dict(loaded) if loaded is not None else await conversation.get_data()
         if turn.finished:
             data.pop("dialog", None)
@@ -273,6 +377,18 @@ class DialogRunner:
         await self.session.commit()
         await conversation.set_data(data)
         await conversation.set_state(state)
+
+
+def new_run_token() -> str:
+    return secrets.token_hex(4)
+
+
+def live_step(state: Any) -> str | None:
+    """The step a run's state is at (for the log and the staff alert)."""
+    if isinstance(state, Mapping):
+        step = state.get("step")
+        return str(step) if step is not None else None
+    return None
 
 
 def _info(run: Mapping[str, Any]) -> RunInfo:

@@ -212,8 +212,9 @@ class SubgoalDistance:
 @dataclass(frozen=True)
 class DemandFact:
     subgoal: str
-    text: str
+    text: str  # staff ladder text; empty when measured by attendance (worded where shown)
     status: str  # open | done | missed | too_much
+    attendance_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,12 @@ class MethodSource(Protocol):
     async def period(
         self, session: AsyncSession, youth: Person, period: Period
     ) -> MethodFacts: ...
+
+    async def export_rows(
+        self, session: AsyncSession, youth: Person, period: Period
+    ) -> list[tuple[str, date, str, str, str]]:
+        """(section, day, item, value, detail) rows for the case file export."""
+        ...
 
 
 @dataclass

@@ -17,6 +17,7 @@ from bot.dialogs import PromptLibrary
 from bot.services.access import AccessService
 from bot.services.prompt_library import LibrarySource, resolve_library
 from bot.services.ratings import week_bounds
+from bot.services.script_triggers import emit_event
 from bot.services.step_ladder import Suggestion, is_missed, suggest_next
 from bot.services.successes import SuccessService, local_day
 from storage.models import Goal, GoalStatus, GoalStep, Person, StepStatus, SuccessKind
@@ -218,6 +219,8 @@ class GoalService:
                 subgoal=goal.subgoal,
                 text=step.text,
             )
+        event = "goal_step_done" if status is StepStatus.DONE else "goal_step_missed"
+        await emit_event(self.session, youth.id, event, now, ref=f"step:{step.id}")
         await self.session.flush()
         suggestion = await self.suggestion(youth, goal)
         await self.session.commit()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.figures import MentorNoteFact, ReportSources
+from bot.services.script_triggers import emit_event
 from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from storage.models import MentorSettings, Person, Role
 from storage.repositories.audit import AuditRepository
@@ -67,6 +68,14 @@ class MentorDesk:
             mentor.id, youth.id, text.strip()[:NOTE_MAX_CHARS], now
         )
         await self.audit.add("mentor.note", now, actor_id=mentor.id, subject_id=youth.id)
+        await emit_event(
+            self.session,
+            youth.id,
+            "mentor_note",
+            now,
+            ref=f"note:{now.isoformat()}",
+            variables={"mentor_name": mentor.first_name},
+        )
         await self.session.commit()
         return youth
 

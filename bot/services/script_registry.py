@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs import DialogError, LintMessage, PromptLibrary, Script, check_bytes
-from bot.dialogs.lint import check_file
+from bot.dialogs.lint import CheckResult
 from storage.models import ScriptVersion
 from storage.repositories.dialogs import ScriptVersionsRepository
 
@@ -49,8 +49,20 @@ class UnknownScript(LookupError):
     pass
 
 
+_CHECKED: dict[tuple[str, str, bool], CheckResult] = {}
+
+
+def checked_source(source: str, name: str, *, require_en: bool = False) -> CheckResult:
+    """Lint result of a script text, kept per process by content (a text never changes its
+    result; the sub-goal catalogue is read once at start)."""
+    key = (hashlib.sha256(source.encode("utf-8")).hexdigest(), name, require_en)
+    if key not in _CHECKED:
+        _CHECKED[key] = check_bytes(source.encode("utf-8"), name, require_en=require_en)
+    return _CHECKED[key]
+
+
 def _parse_source(source: str, name: str) -> Document:
-    result = check_bytes(source.encode("utf-8"), name, require_en=False)
+    result = checked_source(source, name)
     document: Document | None = result.script or result.library
     if not result.ok or document is None:
         msgs = result.messages or [LintMessage(name, 1, 1, "this is not a dialog script")]
@@ -109,6 +121,10 @@ class ScriptRegistry:
             raise UnknownScript(f"{script_id} v{version}")
         return document
 
+    def forget(self, script_id: str, version: int) -> None:
+        """Drops a parsed version (only the preview's throw-away database rewrites one)."""
+        self._cache.pop((script_id, version), None)
+
     def parse(self, row: ScriptVersion) -> Document:
         key = (row.script_id, row.version)
         if key not in self._cache:
@@ -122,7 +138,7 @@ class ScriptRegistry:
         if not path.is_file():
             return None
         source = path.read_text(encoding="utf-8")
-        checked = check_file(path, require_en=False)
+        checked = checked_source(source, str(path))
         document: Document | None = checked.script or checked.library
         if not checked.ok or document is None:
             raise DialogError(checked.messages)
@@ -145,3 +161,28 @@ class ScriptRegistry:
                 raise
             return existing
         return row
+
+
+async def check_all_scripts(
+    registry: ScriptRegistry, session: AsyncSession, now: datetime
+) -> tuple[list[LintMessage], list[LintMessage]]:
+    """Every shipped file (stored the first time) and every stored active version, linted.
+
+    Returns (shipped problems, published problems): errors only, each naming file:line.
+    """
+    shipped: list[LintMessage] = []
+    for script_id in registry.shipped_ids():
+        path = registry.shipped_path(script_id)
+        checked = checked_source(path.read_text(encoding="utf-8"), str(path), require_en=True)
+        shipped += [m for m in checked.messages if m.severity == "error"]
+        if checked.ok:
+            await registry.active_document(session, script_id, now)
+    published: list[LintMessage] = []
+    for row in await ScriptVersionsRepository(session).all_active():
+        result = checked_source(row.source, _stored_name(row))
+        published += [m for m in result.messages if m.severity == "error"]
+    return shipped, published
+
+
+def _stored_name(row: ScriptVersion) -> str:
+    return f"{row.script_id}.yaml (version {row.version}, published)"

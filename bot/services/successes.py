@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services.checkin_schedule import DayStatus, current_streak
 from bot.services.figures import day_status
+from bot.services.script_triggers import emit_event
 from storage.models import Person, Success, SuccessKind
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.motivation import MotivationRepository
@@ -72,7 +73,7 @@ class SuccessService:
     ) -> bool:
         """Records a success (once per kind and ref). Does not commit."""
         now = self.clock.now()
-        return await self.repo.add_success_once(
+        added = await self.repo.add_success_once(
             Success(
                 youth_id=youth.id,
                 kind=kind.value,
@@ -87,6 +88,9 @@ class SuccessService:
                 shared_with_mentor=shared,
             )
         )
+        if added:
+            await emit_event(self.session, youth.id, "success", now, ref=f"{kind.value}:{ref}")
+        return added
 
     async def add_written(
         self, youth: Person, text: str, *, by: Person | None = None, shared: bool = True

@@ -166,11 +166,14 @@ class TalkRequests:
     async def youth_of(self, request: TalkRequest) -> Person | None:
         return await self.people.by_id(request.youth_id)
 
-    async def facts(self, youth: Person, period: Period) -> TalkFigures:
+    async def in_period(self, youth: Person, period: Period) -> Sequence[TalkRequest]:
         zone = ZoneInfo(youth.timezone)
         since = datetime.combine(period.first, time(), zone)
         until = datetime.combine(period.last + timedelta(days=1), time(), zone)
-        return talk_facts(await self.repo.between(youth.id, since, until))
+        return await self.repo.between(youth.id, since, until)
+
+    async def facts(self, youth: Person, period: Period) -> TalkFigures:
+        return talk_facts(await self.in_period(youth, period))
 
 
 def talk_facts(requests: Sequence[TalkRequest]) -> TalkFigures:

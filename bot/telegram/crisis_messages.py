@@ -11,9 +11,21 @@ from aiogram.utils.i18n import gettext as _
 from bot.services.crisis_lines import CrisisLines
 from bot.services.safety_plan import PlanView
 
+# Which crisis lines come right after 112 for each category (ids from dialogs/crisis/lines.yaml);
+# the others follow, so every answer still shows every line.
+LINES_FIRST: dict[str, tuple[str, ...]] = {
+    "self_harm": ("livslinien",),
+    "abuse_danger": ("lev_uden_vold", "bornetelefonen"),
+    "friend_in_danger": ("livslinien", "bornetelefonen", "lev_uden_vold"),
+}
+DEFAULT_FIRST = ("livslinien", "bornetelefonen")
+ACUTE = "acute"
 
-def lines_block(lines: CrisisLines, locale: str, now: datetime) -> str:
-    return lines.render(locale, now, _)
+
+def lines_block(
+    lines: CrisisLines, locale: str, now: datetime, first: tuple[str, ...] = (), only: bool = False
+) -> str:
+    return lines.render(locale, now, _, first=first, only=only)
 
 
 def nobody_reads_live() -> str:
@@ -23,12 +35,99 @@ def nobody_reads_live() -> str:
     )
 
 
-def crisis_text(lines: CrisisLines, locale: str, now: datetime, *, flagged: bool) -> str:
-    """The first answer to a crisis hit. `flagged`: a contact person is being told."""
-    parts = [
+def _line(lines: CrisisLines, line_id: str, locale: str) -> tuple[str, str]:
+    """Name and number of a line as the data file has them (never a number typed here)."""
+    line = lines.get(line_id)
+    if line is None:
+        return "", ""
+    return html.escape(line.text(line.name, locale) or line_id), html.escape(line.number)
+
+
+def _category_lines(
+    lines: CrisisLines, locale: str, category: str | None, urgency: str | None
+) -> list[str]:
+    """The part of the first answer that fits what was written."""
+    if urgency == ACUTE:
+        parts = [
+            _(
+                "<b>Call 112 now.</b> You don't have to explain it well — just say that you "
+                "are in danger."
+            ),
+            _("Thank you for writing it. You matter, and you should not be alone with this."),
+        ]
+        if category == "severe_intoxication":
+            parts.append(
+                _(
+                    "If you have taken pills or something else: call 112 even if you feel okay "
+                    "right now, and tell someone near you. Don't lock the door."
+                )
+            )
+        else:
+            parts.append(
+                _(
+                    "If you can, put what you could hurt yourself with out of reach, and go to "
+                    "someone — or call someone — now."
+                )
+            )
+        return parts
+    if category == "self_harm":
+        name, number = _line(lines, "livslinien", locale)
+        parts = [
+            _("Thank you for telling me. You are not bad for doing it, and you matter."),
+            _(
+                "<b>First aid:</b> press a clean cloth firmly on a wound that bleeds and keep "
+                "pressing. If it will not stop, or the wound is deep: call 112. A burn: cool "
+                "water (not ice-cold) for 20 minutes, then a clean, loose cover."
+            ),
+        ]
+        if number:
+            parts.append(
+                _("You can talk anonymously with {name} on {number}.").format(
+                    name=name, number=f"<b>{number}</b>"
+                )
+            )
+        return parts
+    if category == "abuse_danger":
+        parts = [
+            _("Thank you for telling me. It is never your fault when someone hurts you."),
+            _("<b>If you are in danger right now, call 112.</b>"),
+        ]
+        violence_name, violence_number = _line(lines, "lev_uden_vold", locale)
+        if violence_number:
+            parts.append(
+                _(
+                    "{name} on {number}: if a partner or someone in your family hits, "
+                    "threatens or controls you — free and anonymous."
+                ).format(name=violence_name, number=f"<b>{violence_number}</b>")
+            )
+        child_name, child_number = _line(lines, "bornetelefonen", locale)
+        if child_number:
+            parts.append(
+                _("If you are under 18: {name} on {number}, day and night.").format(
+                    name=child_name, number=f"<b>{child_number}</b>"
+                )
+            )
+        return parts
+    return [
         _("Thank you for writing it. What you wrote sounds really hard, and you matter."),
         _("<b>If you are in danger right now, call 112.</b>"),
-        lines_block(lines, locale, now),
+    ]
+
+
+def crisis_text(
+    lines: CrisisLines,
+    locale: str,
+    now: datetime,
+    *,
+    flagged: bool,
+    category: str | None = None,
+    urgency: str | None = None,
+) -> str:
+    """The first answer to a crisis hit, fitted to the category. `flagged`: a contact person
+    is being told."""
+    parts = _category_lines(lines, locale, category, urgency)
+    parts += [
+        lines_block(lines, locale, now, LINES_FIRST.get(category or "", DEFAULT_FIRST)),
         nobody_reads_live(),
     ]
     if flagged:
@@ -39,6 +138,39 @@ def crisis_text(lines: CrisisLines, locale: str, now: datetime, *, flagged: bool
             )
         )
     return "\n\n".join(parts)
+
+
+def friend_text(lines: CrisisLines, locale: str, now: datetime) -> str:
+    """For a young person worried about someone else: what to do and who to call. Nobody is
+    alerted — it is about the friend, and the writer is not flagged for it."""
+    return "\n\n".join(
+        [
+            _("It's good that you want to help. This is what you can do:"),
+            "\n".join(
+                [
+                    _(
+                        "• <b>Is your friend in danger right now</b> — has taken pills, is "
+                        "unconscious, or says it will happen now? Call 112."
+                    ),
+                    _(
+                        "• Take it seriously and ask straight out: «Are you thinking about taking "
+                        "your life?» Asking does not make it worse."
+                    ),
+                    _("• Stay with your friend, or make sure someone else is there."),
+                    _(
+                        "• Tell an adult you trust. You may break a promise to keep it secret "
+                        "when a life is in danger."
+                    ),
+                    _("• You can call the lines below for advice yourself, also about a friend."),
+                ]
+            ),
+            lines_block(lines, locale, now, LINES_FIRST["friend_in_danger"], only=True),
+            _(
+                "Nobody is told about this message. It is a lot to carry for someone else — if it "
+                "gets heavy for you too, write /sos or talk to your contact person."
+            ),
+        ]
+    )
 
 
 def help_now_text(lines: CrisisLines, locale: str, now: datetime) -> str:

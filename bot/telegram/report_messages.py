@@ -99,10 +99,7 @@ def alert_text(alert: Alert, youth: Person, *, escalated: bool = False) -> str:
             "⚠️ <b>{name}</b> has blocked Fremad, so check-ins no longer arrive. Reach out "
             "another way."
         ),
-        AlertKind.CRISIS.value: _(
-            "🚨 <b>{name}</b>: an answer showed a possible crisis sign. Please contact {name} "
-            "now. (Their words are not shown here.)"
-        ),
+        AlertKind.CRISIS.value: crisis_alert_text(detail),
         AlertKind.ATTENDANCE.value: _(
             "⚠️ <b>{name}</b>: attendance needs attention ({days} absences in a row or a low week)."
         ),
@@ -116,6 +113,43 @@ def alert_text(alert: Alert, youth: Person, *, escalated: bool = False) -> str:
     if escalated:
         text = _("🚨 <b>Not acknowledged yet</b> — sent to all staff.") + "\n" + text
     return text
+
+
+def crisis_category_label(category: str | None) -> str:
+    """What a crisis hit was about, in words for the mentor (never the youth's words)."""
+    labels = {
+        "passive_wish": _("a wish not to live"),
+        "active_ideation": _("thoughts of suicide"),
+        "method_seeking": _("looking for a way to take their life"),
+        "plan_intent": _("a plan or intent to take their life"),
+        "preparation_goodbye": _("saying goodbye or preparing"),
+        "self_harm": _("self-harm"),
+        "hopelessness_burden": _("hopelessness or feeling a burden"),
+        "abuse_danger": _("violence or abuse by someone else"),
+        "severe_intoxication": _("a possible overdose or dangerous intoxication"),
+    }
+    return labels.get(category or "", _("a possible crisis sign"))
+
+
+def crisis_alert_text(detail: dict[str, object]) -> str:
+    """The crisis alert: the category and how urgent, never the youth's words. ({name} is
+    filled in by alert_text.)"""
+    category = html.escape(crisis_category_label(str(detail.get("category") or "")))
+    urgency = detail.get("urgency")
+    if urgency == "acute":
+        head = _("🚨🚨 <b>URGENT</b> — <b>{name}</b> wrote something that points to {what}.")
+        ask = _(
+            "Contact {name} now. If you cannot reach them and fear for their life, call 112."
+        )
+    elif urgency == "normal":
+        head = _("🚨 <b>{name}</b> wrote something that points to {what}.")
+        ask = _("Please contact {name} today.")
+    else:
+        head = _("🚨 <b>{name}</b> wrote something that points to {what}.")
+        ask = _("Please contact {name} now.")
+    return "\n".join(
+        [head.replace("{what}", category), ask, _("(Their words are not shown here.)")]
+    )
 
 
 def alert_messages(

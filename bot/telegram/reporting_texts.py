@@ -60,4 +60,8 @@ def cohort_text(rows: Sequence[CohortRow], locale: str) -> str:
                 alerts=row.alerts_open,
             )
         )
+        if row.reviewed_twice:
+            lines[-1] += " · " + _("🧭 moved up since first review: {moved} of {reviewed}").format(
+                moved=row.moved_up, reviewed=row.reviewed_twice
+            )
     return "\n".join(lines)

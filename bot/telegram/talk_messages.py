@@ -113,6 +113,23 @@ def answer_confirmed(youth: Person, talk_at: datetime, now: datetime, mentor: Pe
     )
 
 
+class CopingPick(CallbackData, prefix="cpk"):
+    script: str  # one of COPING_SCRIPTS
+
+
+def coping_labels() -> dict[str, str]:
+    return {
+        "coping_breathing": _("🫁 Breathe for a minute"),
+        "coping_grounding": _("👀 5-4-3-2-1: land here"),
+        "coping_first_step": _("👣 The very first tiny step"),
+    }
+
+
 def support_offer_keyboard(source: str) -> InlineKeyboardMarkup:
-    """A person first: "I'd like to talk" on top of anything else offered."""
-    return InlineKeyboardMarkup(inline_keyboard=[[talk_button(source)]])
+    """A person first: "I'd like to talk" on top, then a short exercise for right now."""
+    rows = [[talk_button(source)]]
+    rows += [
+        [InlineKeyboardButton(text=label, callback_data=CopingPick(script=script).pack())]
+        for script, label in coping_labels().items()
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)

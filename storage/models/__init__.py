@@ -13,8 +13,10 @@ from storage.models.base import Base, UtcDateTime
 from storage.models.checkins import CheckinDay, CheckinStatus
 from storage.models.conversations import ConversationState
 from storage.models.deliveries import Delivery, DeliveryStatus
-from storage.models.dialogs import Answer, ScriptVersion
+from storage.models.demands import Demand, DemandStatus
+from storage.models.dialogs import Answer, ScriptVersion, StepShown
 from storage.models.goals import Goal, GoalStatus, GoalStep, StepStatus
+from storage.models.joint_reviews import JointRating, JointReview
 from storage.models.motivation import SentPrompt, Success, SuccessKind
 from storage.models.people import AuditEntry, Consent, Invite, MentorLink, Person, Role
 from storage.models.progress import MentorBelief, RatingSource, SubgoalRating, YouthSubgoal
@@ -27,7 +29,9 @@ from storage.models.safety import (
     ProcessedUpdate,
     SafetyPlan,
 )
+from storage.models.self_profile import SelfProfile
 from storage.models.talk_requests import TalkRequest
+from storage.models.web import WebLoginLink, WebSession
 from storage.models.youth import YouthSettings
 
 __all__ = [
@@ -43,6 +47,7 @@ __all__ = [
     "CheckinDay",
     "CheckinStatus",
     "ScriptVersion",
+    "StepShown",
     "AuditEntry",
     "Base",
     "Consent",
@@ -76,4 +81,11 @@ __all__ = [
     "ProcessedUpdate",
     "SafetyPlan",
     "TalkRequest",
+    "Demand",
+    "DemandStatus",
+    "JointRating",
+    "JointReview",
+    "SelfProfile",
+    "WebLoginLink",
+    "WebSession",
 ]

@@ -54,3 +54,19 @@ class Answer(Base):
     local_date: Mapped[date] = mapped_column(Date)
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     shared_with_mentor: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StepShown(Base):
+    """A script question was put to someone (first time per run and step is what counts): with
+    the answers it gives staff where people drop off and how long answering takes."""
+
+    __tablename__ = "script_steps_shown"
+    __table_args__ = (Index("ix_script_steps_shown_script_at", "script_id", "shown_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    script_id: Mapped[str] = mapped_column(String(64))
+    script_version: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[str] = mapped_column(String(16))
+    step_id: Mapped[str] = mapped_column(String(64))
+    shown_at: Mapped[datetime] = mapped_column(UtcDateTime)

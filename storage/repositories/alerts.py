@@ -50,3 +50,11 @@ class AlertsRepository:
             select(Alert).where(Alert.youth_id == youth_id).order_by(Alert.id)
         )
         return result.scalars().all()
+
+    async def of_day(self, youth_id: int, kind: str, local_date: date) -> Alert | None:
+        result = await self.session.execute(
+            select(Alert).where(
+                Alert.youth_id == youth_id, Alert.kind == kind, Alert.local_date == local_date
+            )
+        )
+        return result.scalars().first()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckinDay, CheckinStatus
@@ -28,6 +29,36 @@ class CheckinDaysRepository:
             self.session.add(row)
             await self.session.flush()
         return row
+
+    async def set_values(
+        self,
+        person_id: int,
+        day: date,
+        values: dict[str, Any],
+        *,
+        answered_at: datetime | None = None,
+    ) -> bool:
+        """Sets columns of the day's row in ONE statement, without reading it first (the
+        check-in hooks run on every tap). With ``answered_at``, a day still sent (or missed)
+        becomes partly answered in the same statement. False if the day has no row."""
+        if answered_at is not None:
+            unanswered = CheckinDay.status.in_(
+                (CheckinStatus.SENT.value, CheckinStatus.MISSED.value)
+            )
+            values = {
+                **values,
+                "status": case(
+                    (unanswered, CheckinStatus.PARTIAL.value), else_=CheckinDay.status
+                ),
+                "answered_at": case((unanswered, answered_at), else_=CheckinDay.answered_at),
+            }
+        result = await self.session.execute(
+            update(CheckinDay)
+            .where(CheckinDay.person_id == person_id, CheckinDay.local_date == day)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) > 0
 
     async def between(self, person_id: int, first: date, last: date) -> Sequence[CheckinDay]:
         result = await self.session.execute(

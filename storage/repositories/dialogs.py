@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, ScriptVersion
+from storage.models import Answer, ScriptVersion, StepShown
 
 
 class ScriptVersionsRepository:
@@ -78,3 +79,35 @@ class AnswersRepository:
             select(Answer).where(Answer.person_id == person_id).order_by(Answer.id)
         )
         return result.scalars().all()
+
+
+class StepStatsRepository:
+    """The rows script analytics count: questions shown and answers given, since a moment."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_shown(self, row: StepShown) -> None:
+        self.session.add(row)
+
+    async def shown_since(
+        self, script_id: str, since: datetime
+    ) -> list[tuple[str, str, datetime]]:
+        """(run, step, shown at) of every question of the script shown since `since`."""
+        result = await self.session.execute(
+            select(StepShown.run_id, StepShown.step_id, StepShown.shown_at)
+            .where(StepShown.script_id == script_id, StepShown.shown_at >= since)
+            .order_by(StepShown.shown_at)
+        )
+        return [(run, step, at) for run, step, at in result.all()]
+
+    async def answered_since(
+        self, script_id: str, since: datetime
+    ) -> list[tuple[str, str, datetime, bool]]:
+        """(run, step, answered at, skipped) of every answer to the script since `since`."""
+        result = await self.session.execute(
+            select(Answer.run_id, Answer.step_id, Answer.answered_at, Answer.skipped)
+            .where(Answer.script_id == script_id, Answer.answered_at >= since)
+            .order_by(Answer.answered_at)
+        )
+        return [(run, step, at, bool(skipped)) for run, step, at, skipped in result.all()]

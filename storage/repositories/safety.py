@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,6 +86,27 @@ class ErasureRequestsRepository:
         return result.scalar_one_or_none()
 
 
+def _claim_statement(insert: Any) -> Any:
+    return (
+        insert(cast(Table, ProcessedUpdate.__table__))
+        .values(
+            bot_id=bindparam("bot_id"),
+            update_id=bindparam("update_id"),
+            fingerprint=bindparam("fingerprint"),
+            claimed_at=bindparam("claimed_at"),
+            done_at=bindparam("done_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+    )
+
+
+# Built once: one claim per update is the hottest statement there is.
+_CLAIMS = {
+    "postgresql": _claim_statement(postgresql.insert),
+    "sqlite": _claim_statement(sqlite.insert),
+}
+
+
 class ProcessedUpdatesRepository:
     """Claims on update ids. A claim is one row; the primary key makes a second claim fail."""
 
@@ -98,20 +120,26 @@ class ProcessedUpdatesRepository:
         fingerprint: str,
         now: datetime,
         stale_before: datetime,
+        *,
+        handled: bool = False,
     ) -> bool:
         """True when this caller may handle the update: nobody claimed it; or the claim is for
         different content (a reused id); or it is unfinished and older than `stale_before`
-        (its instance died)."""
+        (its instance died). `handled`: the claim is written inside the update's own
+        transaction, so it is stored as handled (done) when that transaction commits, and
+        vanishes with it when it rolls back."""
         # One statement in the common case (no savepoint, no ORM flush): the primary key decides.
-        insert = (
-            postgresql.insert
-            if self.session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert
-        )
+        dialect = self.session.get_bind().dialect.name
+        done_at = now if handled else None
         inserted = await self.session.execute(
-            insert(ProcessedUpdate)
-            .values(bot_id=bot_id, update_id=update_id, fingerprint=fingerprint, claimed_at=now)
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
+            _CLAIMS[dialect],
+            {
+                "bot_id": bot_id,
+                "update_id": update_id,
+                "fingerprint": fingerprint,
+                "claimed_at": now,
+                "done_at": done_at,
+            },
         )
         if int(getattr(inserted, "rowcount", 0) or 0) == 1:
             return True
@@ -128,7 +156,7 @@ class ProcessedUpdatesRepository:
                     ),
                 ),
             )
-            .values(claimed_at=now, fingerprint=fingerprint, done_at=None)
+            .values(claimed_at=now, fingerprint=fingerprint, done_at=done_at)
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 

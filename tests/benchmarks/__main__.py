@@ -3,7 +3,8 @@
 Each benchmark runs in its own process (its memory and time are its own) and prints
 ``key: value`` lines; this collects them. ``--quick`` runs small sizes (a smoke test of the
 benchmarks themselves, numbers not comparable). Name benchmarks to run only those:
-``python -m tests.benchmarks updates cluster``.
+``python -m tests.benchmarks updates cluster``. Options a benchmark knows are passed on to it:
+``python -m tests.benchmarks updates --json docs/benchmarks/updates.json``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "updates": (
         "bench_updates",
-        "(a) update handling: check-in taps vs. an echo bot (SQLite)",
+        "(a) update handling: check-in taps vs. the floor bot and echo bots (SQLite, PostgreSQL)",
         [],
         ["--youths", "5", "--rounds", "2"],
     ),
@@ -44,6 +45,18 @@ BENCHMARKS = {
         "(d) 2 webhook instances, PostgreSQL + Redis, burst of 5,000 updates",
         [],
         ["--youths", "10", "--messages", "10"],
+    ),
+    "console": (
+        "bench_console",
+        "(e) web console: a mentor's overview of 40 young people (server time)",
+        [],
+        ["--youths", "10", "--runs", "3"],
+    ),
+    "crisis": (
+        "bench_crisis",
+        "(f) crisis screen: cost per 500-character message",
+        [],
+        ["--rounds", "200"],
     ),
 }
 LINE = re.compile(r"^\s*([^:]{1,60}):\s+(.+?)\s*$")
@@ -79,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run Fremad's benchmarks; print one table.")
     parser.add_argument("names", nargs="*", help=f"only these of {', '.join(BENCHMARKS)}")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
-    args = parser.parse_args(argv)
+    args, passed_on = parser.parse_known_args(argv)
     names = args.names or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
@@ -92,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (HERE / f"{module}.py").exists():
             print(f"| {title} | — | not present ({module}.py) |")
             continue
-        code, rows, seconds, errors = run(module, quick if args.quick else full)
+        code, rows, seconds, errors = run(module, [*(quick if args.quick else full), *passed_on])
         for index, (key, value) in enumerate(rows):
             print(f"| {title if index == 0 else ''} | {key} | {value} |")
         if not rows:

@@ -36,7 +36,7 @@ async def test_crisis_message_and_sos_over_http(live: LiveBot) -> None:
     assert "Jeg er i sikkerhed lige nu" in ada.buttons()
     await tap(ada, "Du har misforstået mig", replies=2)
     assert db_rows(live, "SELECT category, response FROM crisis_flags") == [
-        ("wish_to_disappear", "misunderstood")
+        ("passive_wish", "misunderstood")
     ]
     assert db_rows(live, "SELECT kind FROM alerts") == [("crisis",)]
     assert "112" in await say(ada, "/sos")

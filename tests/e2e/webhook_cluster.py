@@ -31,6 +31,7 @@ from sqlalchemy import text
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.local_telegram import FakeSession, FakeTelegram, FakeUser
+from bot.local_telegram.server import apply_webhook_reply
 from bot.webhook import WEBHOOK_PATH
 from storage.db import create_engine
 from storage.models import Base, DeliveryStatus, Role
@@ -189,8 +190,11 @@ class WebhookCluster:
                 async with self._http.post(
                     url, json=update, headers={SECRET_HEADER: SECRET}
                 ) as response:
-                    await response.read()
                     ok = 200 <= response.status < 300
+                    if ok:  # a method in the reply runs like any call (Telegram does that)
+                        await apply_webhook_reply(self.tg, response)
+                    else:
+                        await response.read()
             except (ClientError, OSError):
                 ok = False
             stats.posts += 1

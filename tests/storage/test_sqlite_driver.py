@@ -1,6 +1,8 @@
-"""The SQLite adapter (storage/sqlite_driver.py): one thread hop per statement, no hop for a
-commit or rollback with nothing open, and writers queued in the process instead of sleeping in
-SQLite's busy handler, with SQLite's transactions unchanged."""
+"""The SQLite adapter (storage/sqlite_driver.py): statements on the event loop (no thread hop)
+falling back to the connection's thread only when another process holds the lock; on the thread
+(`sqlite_on_loop=False`) one hop per statement; no commit or rollback with nothing open; and
+writers queued in the process instead of sleeping in SQLite's busy handler, with SQLite's
+transactions unchanged."""
 
 from __future__ import annotations
 
@@ -34,6 +36,16 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield sent
 
 
+@pytest.fixture
+async def thread_sessionmaker(
+    database_url: str,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Statements on the connection's thread (one hop each), not on the loop."""
+    engine = create_engine(database_url, sqlite_on_loop=False)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
 async def people(maker: async_sessionmaker[AsyncSession]) -> int:
     async with maker() as session:
         return int(await session.scalar(select(func.count()).select_from(Person)) or 0)
@@ -50,25 +62,25 @@ def new_person(telegram_id: int) -> Person:
 
 
 async def test_a_read_costs_one_hop_and_a_read_only_session_no_rollback(
-    sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
+    thread_sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
 ) -> None:
-    await people(sessionmaker)  # the pool's connection is made outside the count
+    await people(thread_sessionmaker)  # the pool's connection is made outside the count
     hops.clear()
-    async with sessionmaker() as session:
+    async with thread_sessionmaker() as session:
         await session.execute(select(Person).where(Person.telegram_id == 1))
     assert hops == ["_run_statement"]
 
 
 async def test_a_write_costs_one_hop_and_one_commit(
-    sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
+    thread_sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
 ) -> None:
-    await people(sessionmaker)
+    await people(thread_sessionmaker)
     hops.clear()
-    async with sessionmaker() as session:
+    async with thread_sessionmaker() as session:
         session.add(new_person(1))
         await session.commit()
-    assert hops == ["_run_statement", "commit"]
-    assert await people(sessionmaker) == 1
+    assert hops == ["_run_statement", "_commit"]
+    assert await people(thread_sessionmaker) == 1
 
 
 async def test_uncommitted_writes_are_invisible_and_rolled_back(
@@ -124,17 +136,19 @@ async def test_writers_wait_their_turn_instead_of_failing(
 
 
 async def test_a_waiting_writer_queues_in_the_process_not_in_sqlite(
-    sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
+    thread_sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
 ) -> None:
     """While one transaction writes, a second writer's statement is not sent to SQLite (where
     it would sleep in the busy handler); it goes the moment the first commits."""
-    await asyncio.gather(people(sessionmaker), people(sessionmaker))  # two pooled connections
-    async with sessionmaker() as holder:
+    await asyncio.gather(
+        people(thread_sessionmaker), people(thread_sessionmaker)
+    )  # two pooled connections
+    async with thread_sessionmaker() as holder:
         holder.add(new_person(1))
         await holder.flush()
 
         async def late_writer() -> None:
-            async with sessionmaker() as session:
+            async with thread_sessionmaker() as session:
                 session.add(new_person(2))
                 await session.commit()
 
@@ -146,7 +160,7 @@ async def test_a_waiting_writer_queues_in_the_process_not_in_sqlite(
         assert not waiting.done()
         await holder.commit()
     await waiting
-    assert await people(sessionmaker) == 2
+    assert await people(thread_sessionmaker) == 2
 
 
 @pytest.fixture
@@ -171,6 +185,52 @@ async def test_a_writer_that_never_gets_its_turn_fails_like_sqlite_would(
                 await late.flush()
         await holder.commit()
     assert await people(maker) == 1
+
+
+async def test_on_the_loop_a_read_and_a_write_make_no_thread_hop(
+    sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
+) -> None:
+    await people(sessionmaker)
+    hops.clear()
+    async with sessionmaker() as session:
+        session.add(new_person(1))
+        await session.commit()
+    assert await people(sessionmaker) == 1
+    assert hops == []
+
+
+async def test_on_the_loop_a_write_another_process_holds_up_waits_on_the_thread(
+    database_url: str, hops: list[str]
+) -> None:
+    """SQLite says "busy" at once on the loop (busy timeout zero); the statement then waits on
+    the connection's thread with the full busy timeout, and lands after the other commits."""
+    ours, other = create_engine(database_url), create_engine(database_url)
+    try:
+        our_maker, other_maker = create_sessionmaker(ours), create_sessionmaker(other)
+        await people(our_maker)
+        async with other_maker() as holder:
+            holder.add(new_person(1))
+            await holder.flush()  # the other process holds the write lock
+            hops.clear()
+            waiting = asyncio.create_task(write_one(our_maker, 2))
+            for _ in range(5000):  # until our write went to the thread to wait
+                if "_patiently" in hops:
+                    break
+                await asyncio.sleep(0.001)
+            assert "_patiently" in hops
+            assert not waiting.done()
+            await holder.commit()
+        await waiting
+        assert await people(our_maker) == 2
+    finally:
+        await ours.dispose()
+        await other.dispose()
+
+
+async def write_one(maker: async_sessionmaker[AsyncSession], telegram_id: int) -> None:
+    async with maker() as session:
+        session.add(new_person(telegram_id))
+        await session.commit()
 
 
 async def test_other_processes_still_meet_sqlites_own_lock(database_url: str) -> None:

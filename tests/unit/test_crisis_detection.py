@@ -1,8 +1,10 @@
-"""Crisis detection against the real staff phrase file."""
+"""Crisis detection against the real staff rule file: the engine (cleaning, canonical forms,
+phrase syntax, friend spans, low-mood context) and a fixed list of plain cases with the category
+each must get. The measured corpus is in test_crisis_corpus.py; speed is a benchmark
+(tests/benchmarks/bench_crisis.py), never a timing assertion here."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,16 @@ from bot.services.crisis_detection import (
 
 PHRASES = Path(__file__).resolve().parents[2] / "dialogs" / "crisis" / "phrases.yaml"
 
-SUICIDE = "self_harm_suicide"
-DISAPPEAR = "wish_to_disappear"
-SELF_HARM = "hurting_self"
-ABUSE = "being_hurt_or_abused"
+PASSIVE = "passive_wish"
+IDEATION = "active_ideation"
+METHOD = "method_seeking"
+PLAN = "plan_intent"
+GOODBYE = "preparation_goodbye"
+SELF_HARM = "self_harm"
+BURDEN = "hopelessness_burden"
+ABUSE = "abuse_danger"
 INTOX = "severe_intoxication"
+FRIEND = "friend_in_danger"
 
 
 @pytest.fixture(scope="module")
@@ -29,90 +36,88 @@ def rules() -> CrisisRules:
 
 
 TRIGGERS: list[tuple[str, str]] = [
-    # Danish, direct
-    ("Jeg tænker på selvmord", SUICIDE),
-    ("jeg har selvmordstanker igen", SUICIDE),
-    ("Jeg vil tage mit eget liv", SUICIDE),
-    ("jeg har lyst til at tage livet af mig", SUICIDE),
-    ("jeg vil slå mig selv ihjel", SUICIDE),
-    ("Jeg vil bare dø", SUICIDE),
-    ("jeg har lyst til at dø", SUICIDE),
-    ("jeg orker ikke at leve mere", SUICIDE),
-    ("jeg kan ikke orke at leve", SUICIDE),
-    ("alle ville have det bedre uden mig", SUICIDE),
-    ("jeg vil gøre en ende på det hele", SUICIDE),
-    ("jeg gider ikke leve mere", SUICIDE),
-    # Danish, missing æøå / case / spaces / leetspeak / stretched letters
-    ("SELVMORD", SUICIDE),
-    ("jeg tænker på sel vmord", SUICIDE),
-    ("s3lvm0rd", SUICIDE),
-    ("jeg vil sla mig selv ihjel", SUICIDE),
-    ("jeg vil slaa mig selv ihjel", SUICIDE),
-    ("jeg vil  bare   doe", SUICIDE),
-    ("jeg vil bare dooo", SUICIDE),
-    ("jeg har lyst til at dö", SUICIDE),
-    ("selv\u200bmord", SUICIDE),
-    # English, direct and coded
-    ("I want to kill myself", SUICIDE),
-    ("i'm going to kms", SUICIDE),
-    ("honestly kms", SUICIDE),
-    ("I want to unalive myself", SUICIDE),
-    ("I want to die", SUICIDE),
-    ("i wanna diiiie", SUICIDE),
-    ("I just want to end it all", SUICIDE),
-    ("thinking about suicide", SUICIDE),
-    ("I've been feeling suicidal", SUICIDE),
-    ("everyone would be better off without me", SUICIDE),
-    ("I don't want to live anymore", SUICIDE),
-    ("I wish I was dead", SUICIDE),
-    ("I'm gonna kys", SUICIDE),
-    ("K1LL MYS3LF", SUICIDE),
-    ("sewerslide is on my mind", SUICIDE),
-    # wanting to disappear / not wake up
-    ("jeg vil bare forsvinde for altid", DISAPPEAR),
-    ("jeg håber jeg ikke vågner op i morgen", DISAPPEAR),
-    ("jeg vil ikke vågne op igen", DISAPPEAR),
-    ("jeg vil ikke vagne op igen", DISAPPEAR),
-    ("jeg vil ikke være her mere", DISAPPEAR),
-    ("ingen ville savne mig", DISAPPEAR),
-    ("I want to disappear forever", DISAPPEAR),
-    ("sometimes I just want to disappear", DISAPPEAR),
-    ("I hope I never wake up", DISAPPEAR),
-    ("i dont want to wake up tomorrow", DISAPPEAR),
-    ("nobody would miss me", DISAPPEAR),
-    ("I wish I didn't exist", DISAPPEAR),
-    # hurting oneself
-    ("jeg har skåret i mig selv igen", SELF_HARM),
-    ("jeg har skaaret i mig selv", SELF_HARM),
-    ("jeg er begyndt at cutte", SELF_HARM),
-    ("jeg skader mig selv", SELF_HARM),
-    ("selvskade er det eneste der hjælper", SELF_HARM),
-    ("I hurt myself on purpose", SELF_HARM),
+    ('Jeg tænker på selvmord', IDEATION),
+    ('jeg har selvmordstanker igen', IDEATION),
+    ('Jeg vil tage mit eget liv', IDEATION),
+    ('jeg har lyst til at tage livet af mig', IDEATION),
+    ('jeg vil slå mig selv ihjel', IDEATION),
+    ('Jeg vil bare dø', IDEATION),
+    ('jeg har lyst til at dø', IDEATION),
+    ('jeg orker ikke at leve mere', PASSIVE),
+    ('jeg kan ikke orke at leve', PASSIVE),
+    ('alle ville have det bedre uden mig', BURDEN),
+    ('jeg vil gøre en ende på det hele', IDEATION),
+    ('jeg gider ikke leve mere', PASSIVE),
+    ('SELVMORD', IDEATION),
+    ('jeg tænker på sel vmord', IDEATION),
+    ('s3lvm0rd', IDEATION),
+    ('jeg vil sla mig selv ihjel', IDEATION),
+    ('jeg vil slaa mig selv ihjel', IDEATION),
+    ('jeg vil  bare   doe', IDEATION),
+    ('jeg vil bare dooo', IDEATION),
+    ('jeg har lyst til at dö', IDEATION),
+    ('selv\u200bmord', IDEATION),
+    ('I want to kill myself', IDEATION),
+    ("i'm going to kms", IDEATION),
+    ('honestly kms', IDEATION),
+    ('I want to unalive myself', IDEATION),
+    ('I want to die', IDEATION),
+    ('i wanna diiiie', IDEATION),
+    ('I just want to end it all', IDEATION),
+    ('thinking about suicide', IDEATION),
+    ("I've been feeling suicidal", IDEATION),
+    ('everyone would be better off without me', BURDEN),
+    ("I don't want to live anymore", PASSIVE),
+    ('I wish I was dead', PASSIVE),
+    ("I'm gonna kys", IDEATION),
+    ('K1LL MYS3LF', IDEATION),
+    ('sewerslide is on my mind', IDEATION),
+    ('jeg vil bare forsvinde for altid', PASSIVE),
+    ('jeg håber jeg ikke vågner op i morgen', PASSIVE),
+    ('jeg vil ikke vågne op igen', PASSIVE),
+    ('jeg vil ikke vagne op igen', PASSIVE),
+    ('jeg vil ikke være her mere', PASSIVE),
+    ('ingen ville savne mig', BURDEN),
+    ('I want to disappear forever', PASSIVE),
+    ('sometimes I just want to disappear', PASSIVE),
+    ('I hope I never wake up', PASSIVE),
+    ('i dont want to wake up tomorrow', PASSIVE),
+    ('nobody would miss me', BURDEN),
+    ("I wish I didn't exist", PASSIVE),
+    ('jeg har skåret i mig selv igen', SELF_HARM),
+    ('jeg har skaaret i mig selv', SELF_HARM),
+    ('jeg er begyndt at cutte', SELF_HARM),
+    ('jeg skader mig selv', SELF_HARM),
+    ('selvskade er det eneste der hjælper', SELF_HARM),
+    ('I hurt myself on purpose', SELF_HARM),
     ("I've been cutting myself", SELF_HARM),
-    ("self-harm again", SELF_HARM),
-    ("i relapsed on sh", SELF_HARM),
-    ("my sh scars are showing", SELF_HARM),
-    # being hurt or abused
-    ("han slår mig", ABUSE),
-    ("min kæreste slår mig når han er fuld", ABUSE),
-    ("min stedfar slog mig igen", ABUSE),
-    ("jeg bliver tvunget til ting jeg ikke vil", ABUSE),
-    ("jeg tør ikke gå hjem", ABUSE),
-    ("der er vold derhjemme", ABUSE),
-    ("he hits me", ABUSE),
-    ("my boyfriend beats me", ABUSE),
-    ("I was raped", ABUSE),
+    ('self-harm again', SELF_HARM),
+    ('i relapsed on sh', SELF_HARM),
+    ('my sh scars are showing', SELF_HARM),
+    ('han slår mig', ABUSE),
+    ('min kæreste slår mig når han er fuld', ABUSE),
+    ('min stedfar slog mig igen', ABUSE),
+    ('jeg bliver tvunget til ting jeg ikke vil', ABUSE),
+    ('jeg tør ikke gå hjem', ABUSE),
+    ('der er vold derhjemme', ABUSE),
+    ('he hits me', ABUSE),
+    ('my boyfriend beats me', ABUSE),
+    ('I was raped', ABUSE),
     ("I'm scared to go home", ABUSE),
-    # severe intoxication / overdose
-    ("jeg har taget alle mine piller", INTOX),
-    ("jeg har slugt en hel pakke panodil", INTOX),
-    ("jeg tror jeg har fået en overdosis", INTOX),
-    ("jeg kan ikke mærke min krop", INTOX),
+    ('jeg har taget alle mine piller', INTOX),
+    ('jeg har slugt en hel pakke panodil', INTOX),
+    ('jeg tror jeg har fået en overdosis', INTOX),
+    ('jeg kan ikke mærke min krop', INTOX),
     ("I think I'm going to od", INTOX),
-    ("I overdosed last night", INTOX),
-    ("I took all my pills", INTOX),
+    ('I overdosed last night', INTOX),
+    ('I took all my pills', INTOX),
     ("blacked out and can't feel my legs", INTOX),
-    ("my friend is unconscious", INTOX),
+    # method, plan and goodbye (the acute categories)
+    ("hvor mange panodil skal der til for at dø", METHOD),
+    ("how many sleeping pills would it take, asking for a friend", METHOD),
+    ("jeg tager alle pillerne i aften", PLAN),
+    ("i'm doing it tonight, i have the pills ready", PLAN),
+    ("jeg har skrevet et afskedsbrev til min mor", GOODBYE),
 ]
 
 ORDINARY: list[str] = [
@@ -173,14 +178,9 @@ def test_ordinary_sentence_does_not_trigger(rules: CrisisRules, text: str) -> No
     assert rules.match(text) is None
 
 
-def test_corpus_sizes_meet_the_brief() -> None:
-    assert len(TRIGGERS) >= 60
-    assert len(ORDINARY) >= 30
-
-
 def test_excluded_idiom_does_not_hide_a_real_hit_elsewhere(rules: CrisisRules) -> None:
     found = rules.match("jeg døde af grin i går, men i dag vil jeg bare dø")
-    assert found is not None and found.category == SUICIDE
+    assert found is not None and found.category == IDEATION
 
 
 def test_match_holds_no_message_text(rules: CrisisRules) -> None:
@@ -190,20 +190,12 @@ def test_match_holds_no_message_text(rules: CrisisRules) -> None:
     assert set(found.__slots__) == {"category", "rule_id"}
 
 
-def test_long_text_with_a_late_phrase_is_matched_fast(rules: CrisisRules) -> None:
+def test_a_late_phrase_in_a_long_text_is_found(rules: CrisisRules) -> None:
     filler = "I went to the internship today and it was fine, we sorted boxes. " * 60
     tail = " and honestly I want to kill myself"
     text = (filler * 2)[: 4000 - len(tail)] + tail
-    assert len(text) == 4000
     found = rules.match(text)
-    assert found is not None and found.category == SUICIDE
-    harmless = ("jeg var i praktik i dag og det gik fint. " * 120)[:4000]
-    started = time.perf_counter()
-    for _ in range(20):
-        rules.match(text)
-        rules.match(harmless)
-    per_call_ms = (time.perf_counter() - started) / 40 * 1000
-    assert per_call_ms < 5, per_call_ms
+    assert found is not None and found.category == IDEATION
 
 
 @pytest.mark.parametrize(
@@ -217,6 +209,7 @@ def test_long_text_with_a_late_phrase_is_matched_fast(rules: CrisisRules) -> Non
         "\u202eolleh\u202c",
         "🔪" * 4000,
         "a\x00b",
+        ". , . ,",
     ],
 )
 def test_odd_input_does_not_crash(rules: CrisisRules, text: str) -> None:
@@ -225,32 +218,117 @@ def test_odd_input_does_not_crash(rules: CrisisRules, text: str) -> None:
 
 def test_null_bytes_and_emoji_inside_phrase_still_match(rules: CrisisRules) -> None:
     found = rules.match("jeg vil 😭 slå\x00 mig selv ihjel")
-    assert found is not None and found.category == SUICIDE
+    assert found is not None and found.category == IDEATION
 
 
-def test_normalise_text_folds_danish_letters_case_and_leetspeak() -> None:
+def test_normalise_text_folds_letters_marks_and_emoji() -> None:
     assert normalise_text("SKÆRE Ø Å") == "skaere oe aa"
     assert normalise_text("I'm  d1iiiie!!") == "im diie"
     assert normalise_text("ring 112 nu") == "ring 112 nu"
+    assert normalise_text("hej, du. Jeg... vil 💊😭") == "hej , du . jeg . vil zzpill zzsad"
+    assert normalise_text("s*icide") == "sicide"
+
+
+def test_coded_sms_and_misspelt_forms_become_plain_words(rules: CrisisRules) -> None:
+    assert rules.prepare("gonna unalive myself tn") == "going to kill myself tonight"
+    assert rules.prepare("sewer slide") == "suicide"
+    assert rules.prepare("jeg vil ik mer") == "jeg vil ikke mere"
+    assert rules.prepare("slevmordstanker") == "selvmordstanker"
+    assert rules.prepare("s*icide") == "suicide"
+    # A word one letter from a key word but itself ordinary Danish stays as it is.
+    assert rules.prepare("det er selvmodsigende") == "det er selvmodsigende"
+
+
+def test_negation_decides_between_wish_and_denial(rules: CrisisRules) -> None:
+    assert rules.match("jeg vil ikke leve mere") is not None
+    assert rules.match("jeg vil ikke dø, jeg er bare træt") is None
+    assert rules.match("i dont want to live anymore") is not None
+    assert rules.match("i dont want to die lol") is None
+
+
+def test_clause_end_marker_separates_the_plain_wish_from_an_object(rules: CrisisRules) -> None:
+    found = rules.match("jeg gider ikke mere")
+    assert found is not None and found.category == PASSIVE
+    assert rules.match("jeg gider ikke mere matematik i dag") is None
+    assert rules.match("gider ikke mere 😞") is not None
+
+
+def test_someone_else_in_danger_is_the_friend_category_and_never_the_writers_own(
+    rules: CrisisRules,
+) -> None:
+    found = rules.match("min veninde siger hun vil tage sit liv, hvad gør jeg")
+    assert found is not None and found.category == FRIEND and rules.is_friend(found)
+    assert rules.info(FRIEND).kind == "friend"
+    # Method seeking "for a friend" is the writer's own question.
+    own = rules.match("hvor mange sovepiller er for mange? jeg spørger for en veninde")
+    assert own is not None and own.category == METHOD and not rules.is_friend(own)
+    # The writer's own words after the friend sentence still count.
+    both = rules.match("min ven har det svært. jeg vil selv slå mig selv ihjel")
+    assert both is not None and not rules.is_friend(both)
+
+
+def test_low_mood_context_makes_everyday_giving_up_words_count(rules: CrisisRules) -> None:
+    assert rules.match("jeg giver op") is None
+    assert rules.context_sensitive("jeg giver op")
+    found = rules.match("jeg giver op", low_mood=True)
+    assert found is not None and found.category == BURDEN
+    assert not rules.context_sensitive("vi ses i morgen")
+
+
+def test_urgency_of_categories(rules: CrisisRules) -> None:
+    assert {rules.info(c).urgency for c in (METHOD, PLAN, GOODBYE, INTOX)} == {"acute"}
+    assert {rules.info(c).urgency for c in (IDEATION, SELF_HARM, ABUSE)} == {"high"}
+    assert {rules.info(c).urgency for c in (PASSIVE, BURDEN)} == {"normal"}
 
 
 def test_staff_rule_file_errors_say_where() -> None:
-    bad = {"categories": {SUICIDE: {"rules": [{"id": "x", "phrases": ["... dø"]}]}}}
-    with pytest.raises(CrisisRulesError, match="self_harm_suicide/x"):
+    bad = {"categories": {IDEATION: {"rules": [{"id": "x", "phrases": ["... dø"]}]}}}
+    with pytest.raises(CrisisRulesError, match="active_ideation/x"):
         CrisisRules.from_mapping(bad)
     duplicate = {
         "categories": {
-            SUICIDE: {"rules": [{"id": "x", "phrases": ["a b"]}, {"id": "x", "phrases": ["c"]}]}
+            IDEATION: {"rules": [{"id": "x", "phrases": ["a b"]}, {"id": "x", "phrases": ["c"]}]}
         }
     }
     with pytest.raises(CrisisRulesError, match="twice"):
         CrisisRules.from_mapping(duplicate)
+    unknown_set = {"categories": {IDEATION: {"rules": [{"id": "x", "phrases": ["$nope dø"]}]}}}
+    with pytest.raises(CrisisRulesError, match=r"unknown word set \$nope"):
+        CrisisRules.from_mapping(unknown_set)
+    end_first = {"categories": {IDEATION: {"rules": [{"id": "x", "phrases": ["<end> dø"]}]}}}
+    with pytest.raises(CrisisRulesError, match="<end>"):
+        CrisisRules.from_mapping(end_first)
+    rule = {"id": "x", "phrases": ["a"]}
+    bad_urgency = {"categories": {IDEATION: {"urgency": "soon", "rules": [rule]}}}
+    with pytest.raises(CrisisRulesError, match="urgency"):
+        CrisisRules.from_mapping(bad_urgency)
 
 
-def test_phrase_syntax_prefix_alternatives_and_gap() -> None:
+def test_phrase_syntax_prefix_alternatives_gaps_and_sets() -> None:
     rules = CrisisRules.from_mapping(
-        {"categories": {SUICIDE: {"rules": [{"id": "t", "phrases": ["tage|tog ... mit liv*"]}]}}}
+        {
+            "sets": {"time": ["i aften", "tonight"]},
+            "categories": {
+                IDEATION: {
+                    "rules": [
+                        {"id": "t", "phrases": ["tage|tog ... mit liv*"]},
+                        {"id": "s", "phrases": ["$time ...2 pillerne"]},
+                        {"id": "w", "phrases": ["tak ~4 slut"]},
+                    ]
+                }
+            },
+        }
     )
     assert rules.match("jeg tog næsten mit livs chance") is not None
     assert rules.match("jeg tog mit livet") is not None
     assert rules.match("jeg tog en meget lang tur med mit liv") is None  # gap is at most 3 words
+    hit = rules.match("i aften tager jeg pillerne")
+    assert hit is not None and hit.rule_id == "s"
+    assert rules.match("tonight pillerne") is not None
+    assert rules.match("tak. nu er det slut") is not None  # "~" may cross a sentence end
+    assert rules.match("tak for hjælpen i dag. pillerne") is None  # "..." may not
+
+
+def test_a_split_key_word_is_still_found(rules: CrisisRules) -> None:
+    found = rules.match("jeg tænker på s e l v m o r d")
+    assert found is not None and found.category == IDEATION

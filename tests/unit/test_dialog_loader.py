@@ -69,7 +69,7 @@ def test_non_utf8_file_is_refused_with_position() -> None:
         ("- just\n- a list\n", "mapping"),
         ("plain words, not a file", "mapping"),
         ("", "empty"),
-        ("a: [unclosed\n", "not valid YAML"),
+        ("a: [unclosed\n", "needs quotes"),
         ("a: 1\n---\nb: 2\n", "one YAML document"),
         ("a: !!python/object:os.system ls\n", "not allowed"),
         ("a: 1\na: 2\n", "appears twice"),

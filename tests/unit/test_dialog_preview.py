@@ -53,6 +53,6 @@ async def test_preview_in_danish_stops_cleanly_when_input_ends() -> None:
 async def test_preview_refuses_a_broken_file_and_an_unknown_script() -> None:
     code, out, err = await preview(str(FIXTURES / "broken" / "unknown_target.yaml"))
     assert code == 1 and out == ""
-    assert "unknown_target.yaml:12:15: error: goes to step 'nowhere'" in err
+    assert "unknown_target.yaml:12:15: error: goes to step `nowhere`" in err
     code, _out, err = await preview("no_such_script")
     assert code == 2 and "daily_checkin" in err

@@ -71,7 +71,7 @@ async def test_mydata_sends_everything_with_who_read_it(harness: Harness) -> Non
     assert tables["consents"][0]["text_version"] == CONSENT_TEXT_VERSION
     answers = {row["key"]: json.loads(row["value"]) for row in tables["answers"]}
     assert answers["note"] == NOTE  # decrypted for the youth
-    assert tables["crisis_flags"][0]["category"] == "wish_to_disappear"
+    assert tables["crisis_flags"][0]["category"] == "passive_wish"
     assert tables["safety_plans"][0]["people_to_call"] == PLAN
     assert "mentor_links" in tables and "checkin_days" in tables and "alerts" in tables
     reads = [e for e in tables["audit_log"] if e["action"] == "data.read"]

@@ -145,4 +145,4 @@ async def test_every_free_text_step_in_every_script_is_screened(harness: Harness
             )
         # One flag per free text sent: each walk sends one per text step it reaches.
         assert len(flags) >= len(reached), (script_id, reached, text_steps)
-        assert {f.category for f in flags} == {"self_harm_suicide"}
+        assert {f.category for f in flags} == {"active_ideation"}

@@ -57,7 +57,7 @@ async def test_plain_message_hit_answers_with_112_and_alerts_mentor_without_word
     # No "I didn't quite catch that" on top of the crisis answer.
     assert not any("fangede" in (m.text or "") for m in youth.messages[-2:])
     [flag] = await _flags(harness, person.id)
-    assert flag.category == "wish_to_disappear" and flag.source == "message"
+    assert flag.category == "passive_wish" and flag.source == "message"
     [alert] = await _rows(harness, Alert, Alert.youth_id == person.id)
     assert alert.kind == "crisis" and flag.alert_id == alert.id
     assert CRISIS_TEXT not in alert.detail and json.loads(alert.detail)["rule_id"] == flag.rule_id
@@ -99,7 +99,7 @@ async def test_checkin_note_triggers_and_the_checkin_still_finishes(harness: Har
     assert youth.buttons() == ["Spring over"]  # the optional note is asked
     await youth.send_text("I want to kill myself")
     [flag] = await _flags(harness, person.id)
-    assert flag.source == "script:daily_checkin" and flag.category == "self_harm_suicide"
+    assert flag.source == "script:daily_checkin" and flag.category == "active_ideation"
     texts = [m.text or "" for m in youth.messages[-3:]]
     assert "112" in texts[-1]  # the crisis answer is last, its buttons on top
     assert "Jeg er i sikkerhed lige nu" in youth.buttons()
@@ -166,7 +166,7 @@ async def test_undecided_words_are_dropped_after_a_day(harness: Harness) -> None
     harness.clock.advance(timedelta(hours=25))
     await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
     [flag] = await _flags(harness, person.id)
-    assert flag.text is None and flag.category == "wish_to_disappear"
+    assert flag.text is None and flag.category == "passive_wish"
 
 
 async def test_foreign_flag_button_is_refused_and_audited(harness: Harness) -> None:

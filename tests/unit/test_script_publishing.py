@@ -10,7 +10,7 @@ import pytest
 from bot.dialogs import load_script
 from bot.local_telegram import FakeUser
 from bot.preview import begin_script, sample_variables
-from storage.models import Answer, AuditEntry, Role, ScriptVersion
+from storage.models import Answer, AuditEntry, Role
 from tests.harness import Harness
 from tests.scripts_support import (
     DIALOGS,
@@ -22,6 +22,7 @@ from tests.scripts_support import (
     checkin_v2,
     rows,
     staff_member,
+    versions_of,
 )
 
 
@@ -54,11 +55,11 @@ async def test_upload_shows_changes_and_publish_reaches_new_conversations(
     assert "Steps added" not in summary and "Steps changed" not in summary
     assert sam.buttons() == ["Publish version 2", "Cancel"]
     # Nothing is stored before the staff member confirms.
-    assert [r.version for r in await rows(harness.app, ScriptVersion)] == [1]
+    assert [r.version for r in await versions_of(harness.app, "daily_checkin")] == [1]
 
     await sam.click("Publish version 2")
     assert "version 2 is now in use" in sam.last_text
-    versions = await rows(harness.app, ScriptVersion)
+    versions = await versions_of(harness.app, "daily_checkin")
     assert [(v.version, v.is_active) for v in versions] == [(1, False), (2, True)]
     assert versions[1].published_by_id is not None
 

@@ -6,7 +6,16 @@ import json
 
 from storage.models import AuditEntry, Role, ScriptVersion
 from tests.harness import Harness
-from tests.scripts_support import DIALOGS, FIXTURES, NEW_HELLO_DA, checkin_v2, rows, staff_member
+from tests.scripts_support import (
+    DIALOGS,
+    FIXTURES,
+    NEW_HELLO_DA,
+    checkin_v2,
+    rows,
+    staff_member,
+    staff_published,
+    versions_of,
+)
 
 BOMB = b"""id: bomb
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -28,7 +37,7 @@ async def test_non_staff_upload_is_refused_kindly_and_audited(harness: Harness) 
         await user.send_document("daily_checkin.yaml", checkin_v2())
         assert "Kun personalet" in user.last_text, user.last_text
     assert harness.tg.calls_to("getFile") == []  # never downloaded
-    assert [v.version for v in await rows(harness.app, ScriptVersion)] == []
+    assert await staff_published(harness.app) == []
     refused = [a for a in await rows(harness.app, AuditEntry) if a.action.startswith("script.")]
     assert [(a.action, a.actor_id) for a in refused][0] == ("script.upload_refused", person.id)
     assert len(refused) == 2
@@ -60,7 +69,7 @@ async def test_non_yaml_binary_bomb_and_broken_files_are_refused_with_reasons(
         (
             "unknown_target.yaml",
             (FIXTURES / "broken" / "unknown_target.yaml").read_bytes(),
-            "unknown_target.yaml:12:15: error: goes to step 'nowhere'",
+            "unknown_target.yaml:12:15: error: goes to step `nowhere`",
         ),
     ]
     for name, data, expected in cases:
@@ -68,7 +77,7 @@ async def test_non_yaml_binary_bomb_and_broken_files_are_refused_with_reasons(
         assert "has mistakes, so I have not published it" in sam.last_text, name
         assert expected in sam.last_text, (name, sam.last_text)
         assert sam.last_message.buttons() == []
-    assert await rows(harness.app, ScriptVersion) == []
+    assert await staff_published(harness.app) == []
 
 
 async def test_a_long_list_of_mistakes_is_trimmed_to_fit_telegram(harness: Harness) -> None:
@@ -90,7 +99,7 @@ async def test_version_must_be_higher_and_kind_must_stay(harness: Harness) -> No
     other_kind = checkin_v2().replace(b"kind: checkin", b"kind: other")
     await sam.send_document("daily_checkin.yaml", other_kind)
     assert "kind: checkin" in sam.last_text
-    assert [v.version for v in await rows(harness.app, ScriptVersion)] == [1]
+    assert [v.version for v in await versions_of(harness.app, "daily_checkin")] == [1]
 
 
 async def test_cancel_and_stale_publish_buttons_publish_nothing(harness: Harness) -> None:
@@ -102,7 +111,7 @@ async def test_cancel_and_stale_publish_buttons_publish_nothing(harness: Harness
     assert "no longer waiting" in sam.last_text
     await sam.click("Cancel")
     assert "nothing was published" in sam.last_text
-    assert [v.version for v in await rows(harness.app, ScriptVersion)] == [1]
+    assert [v.version for v in await versions_of(harness.app, "daily_checkin")] == [1]
 
 
 async def test_scripts_lists_versions_and_rolls_back(harness: Harness) -> None:

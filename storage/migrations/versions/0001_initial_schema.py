@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 08:44:44.341705
+Create Date: 2026-12-05 10:11:50.817287
 """
 from alembic import op
 import sqlalchemy as sa
@@ -238,6 +238,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
     sa.UniqueConstraint('code', name=op.f('uq_invites_code'))
     )
+    op.create_table('joint_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
+    sa.Column('subgoals', sa.String(length=400), nullable=False),
+    sa.Column('opened_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('youth_done_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('mentor_done_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('focus', sa.String(length=120), nullable=False),
+    sa.Column('closed_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('interval_weeks', sa.Integer(), nullable=True),
+    sa.Column('next_due_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['mentor_id'], ['people.id'], name=op.f('fk_joint_reviews_mentor_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_joint_reviews_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_joint_reviews'))
+    )
+    with op.batch_alter_table('joint_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_joint_reviews_youth_id'), ['youth_id'], unique=False)
+
     op.create_table('mentor_beliefs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -298,6 +317,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_safety_plans_person_id_people'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_safety_plans'))
     )
+    op.create_table('script_steps_shown',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('script_id', sa.String(length=64), nullable=False),
+    sa.Column('script_version', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.String(length=16), nullable=False),
+    sa.Column('step_id', sa.String(length=64), nullable=False),
+    sa.Column('shown_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_script_steps_shown_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_script_steps_shown'))
+    )
+    with op.batch_alter_table('script_steps_shown', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_script_steps_shown_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('ix_script_steps_shown_script_at', ['script_id', 'shown_at'], unique=False)
+
     op.create_table('script_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('script_id', sa.String(length=64), nullable=False),
@@ -315,6 +349,17 @@ def upgrade() -> None:
     with op.batch_alter_table('script_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_script_versions_script_id'), ['script_id'], unique=False)
 
+    op.create_table('self_profiles',
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('strengths', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('bad_day_help', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('makes_worse', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('support_needed', storage.crypto.EncryptedText(), nullable=True),
+    sa.Column('shared_with_mentor', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_self_profiles_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('youth_id', name=op.f('pk_self_profiles'))
+    )
     op.create_table('sent_prompts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('youth_id', sa.Integer(), nullable=False),
@@ -398,6 +443,34 @@ def upgrade() -> None:
     with op.batch_alter_table('talk_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_talk_requests_youth_id'), ['youth_id'], unique=False)
 
+    op.create_table('web_login_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_web_login_links_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_login_links')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_web_login_links_token_hash'))
+    )
+    with op.batch_alter_table('web_login_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_web_login_links_person_id'), ['person_id'], unique=False)
+
+    op.create_table('web_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_web_sessions_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_web_sessions_token_hash'))
+    )
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_web_sessions_person_id'), ['person_id'], unique=False)
+
     op.create_table('youth_settings',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('checkin_time', sa.String(length=5), nullable=False),
@@ -461,6 +534,28 @@ def upgrade() -> None:
     with op.batch_alter_table('crisis_flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_crisis_flags_person_id'), ['person_id'], unique=False)
 
+    op.create_table('demands',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('set_by_id', sa.Integer(), nullable=True),
+    sa.Column('review_id', sa.Integer(), nullable=True),
+    sa.Column('subgoal', sa.String(length=32), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=300), nullable=False),
+    sa.Column('attendance_days', sa.Integer(), nullable=True),
+    sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('settled_at', storage.models.base.UtcDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['review_id'], ['joint_reviews.id'], name=op.f('fk_demands_review_id_joint_reviews'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['set_by_id'], ['people.id'], name=op.f('fk_demands_set_by_id_people'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_demands_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demands'))
+    )
+    with op.batch_alter_table('demands', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demands_youth_id'), ['youth_id'], unique=False)
+
     op.create_table('goal_steps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('goal_id', sa.Integer(), nullable=False),
@@ -481,16 +576,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_goal_steps_goal_id'), ['goal_id'], unique=False)
         batch_op.create_index('ix_goal_steps_youth_status', ['youth_id', 'status'], unique=False)
 
+    op.create_table('joint_ratings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('youth_id', sa.Integer(), nullable=False),
+    sa.Column('subgoal', sa.String(length=32), nullable=False),
+    sa.Column('rater', sa.String(length=8), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('rated_at', storage.models.base.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['review_id'], ['joint_reviews.id'], name=op.f('fk_joint_ratings_review_id_joint_reviews'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['youth_id'], ['people.id'], name=op.f('fk_joint_ratings_youth_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_joint_ratings')),
+    sa.UniqueConstraint('review_id', 'subgoal', 'rater', name=op.f('uq_joint_ratings_review_id'))
+    )
+    with op.batch_alter_table('joint_ratings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_joint_ratings_review_id'), ['review_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_joint_ratings_youth_id'), ['youth_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('joint_ratings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_joint_ratings_youth_id'))
+        batch_op.drop_index(batch_op.f('ix_joint_ratings_review_id'))
+
+    op.drop_table('joint_ratings')
     with op.batch_alter_table('goal_steps', schema=None) as batch_op:
         batch_op.drop_index('ix_goal_steps_youth_status')
         batch_op.drop_index(batch_op.f('ix_goal_steps_goal_id'))
 
     op.drop_table('goal_steps')
+    with op.batch_alter_table('demands', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demands_youth_id'))
+
+    op.drop_table('demands')
     with op.batch_alter_table('crisis_flags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_crisis_flags_person_id'))
 
@@ -501,6 +622,14 @@ def downgrade() -> None:
     op.drop_table('attendance_records')
     op.drop_table('youth_subgoals')
     op.drop_table('youth_settings')
+    with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_sessions_person_id'))
+
+    op.drop_table('web_sessions')
+    with op.batch_alter_table('web_login_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_login_links_person_id'))
+
+    op.drop_table('web_login_links')
     with op.batch_alter_table('talk_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_talk_requests_youth_id'))
 
@@ -518,10 +647,16 @@ def downgrade() -> None:
 
     op.drop_table('sent_summaries')
     op.drop_table('sent_prompts')
+    op.drop_table('self_profiles')
     with op.batch_alter_table('script_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_script_versions_script_id'))
 
     op.drop_table('script_versions')
+    with op.batch_alter_table('script_steps_shown', schema=None) as batch_op:
+        batch_op.drop_index('ix_script_steps_shown_script_at')
+        batch_op.drop_index(batch_op.f('ix_script_steps_shown_person_id'))
+
+    op.drop_table('script_steps_shown')
     op.drop_table('safety_plans')
     op.drop_table('mentor_settings')
     with op.batch_alter_table('mentor_notes', schema=None) as batch_op:
@@ -537,6 +672,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mentor_beliefs_youth_id'))
 
     op.drop_table('mentor_beliefs')
+    with op.batch_alter_table('joint_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_joint_reviews_youth_id'))
+
+    op.drop_table('joint_reviews')
     op.drop_table('invites')
     with op.batch_alter_table('goals', schema=None) as batch_op:
         batch_op.drop_index('ix_goals_youth_status')
