@@ -36,7 +36,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import (
     DeleteMessage,
     EditMessageCaption,
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CHATS_REMEMBERED = 200_000
+CLOSED_REMEMBERED = 10_000
 _SENDS = (SendMessage, SendPhoto, SendDocument)
 _EDITS = (EditMessageReplyMarkup, EditMessageText, EditMessageCaption)
 
@@ -136,6 +137,8 @@ class TurnMiddleware(BaseMiddleware):
 class OpenQuestionsMiddleware(BaseRequestMiddleware):
     def __init__(self, memory: OpenQuestionsMemory | None = None) -> None:
         self.memory = memory or OpenQuestionsMemory()
+        # Questions this middleware closed lately: a handler closing one too is no error.
+        self._closed: OrderedDict[tuple[int, int], None] = OrderedDict()
 
     async def __call__(
         self,
@@ -145,7 +148,14 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         # aiogram's session chain passes the method's result (a Message, True), not a Response;
         # an error is raised, so everything below runs for requests that succeeded.
-        result: Any = await make_request(bot, method)
+        try:
+            result: Any = await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if not self._closed_already(method, exc):
+                raise
+            # A handler took the keyboard off a question this middleware had just closed
+            # (both run beside each other when the next question goes out first): done.
+            return cast(Response[TelegramType], True)
         if isinstance(method, _SENDS):
             await self._sent(bot, method, result)
         elif isinstance(method, _EDITS):
@@ -181,8 +191,20 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
 
     async def _close(self, bot: Bot, chat_id: int, message_id: int) -> None:
         """Takes the buttons off an earlier question (gone or too old: nothing to do)."""
+        self._closed[(chat_id, message_id)] = None
+        while len(self._closed) > CLOSED_REMEMBERED:
+            self._closed.popitem(last=False)
         with contextlib.suppress(TelegramAPIError):
             await bot(EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id))
+
+    def _closed_already(self, method: object, exc: TelegramBadRequest) -> bool:
+        return (
+            isinstance(method, EditMessageReplyMarkup)
+            and not asks_something(method.reply_markup)
+            and isinstance(method.chat_id, int)
+            and (method.chat_id, method.message_id or 0) in self._closed
+            and "not modified" in exc.message
+        )
 
     async def _move_down(self, bot: Bot, chat_id: int, asked: _Asked) -> None:
         """The turn's question went out before other messages: ask it again below them."""
