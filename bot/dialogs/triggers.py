@@ -70,8 +70,8 @@ RESERVED_COMMANDS: frozenset[str] = frozenset(
         "talk",
         "web",
         "review",
-        "calm",
         "mig",
+        "calm",
     }
 )
 
@@ -85,7 +85,7 @@ FEATURES: tuple[str, ...] = (
     "safety_plan",
     "focus",
     "coping",
-    "profile",
+    "self_profile",
 )
 
 
