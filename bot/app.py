@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
+from bot.encryption_setup import configure_encryption
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
 from bot.middlewares.crisis_screen import CrisisScreenMiddleware
@@ -61,7 +62,7 @@ from bot.telegram.open_questions import OpenQuestionsMiddleware, TurnMiddleware
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
-from storage import crypto, migrate
+from storage import migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
 from storage.fsm_storage import SqlStorage
 
@@ -152,25 +153,6 @@ async def prepare_database(settings: Settings, engine: AsyncEngine) -> None:
             f"The database at {describe_url(settings.database_url)} is not up to date "
             f"(at {current or 'nothing'}, needs {head}): run `fremad db upgrade` first."
         )
-
-
-def configure_encryption(settings: Settings) -> None:
-    """Free text is encrypted at rest. With SQLite and no ENCRYPTION_KEY, a key file is made
-    beside the database (mode 0600); PostgreSQL deployments must set ENCRYPTION_KEY."""
-    if settings.encryption_key is not None:
-        crypto.configure(settings.encryption_key.get_secret_value())
-        return
-    if not settings.is_sqlite:
-        raise ConfigError(
-            "ENCRYPTION_KEY is not set: set it to a key from `fremad keygen` "
-            "(free text is encrypted at rest; keep the key safe and out of the database)."
-        )
-    key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(crypto.new_key(), encoding="ascii")
-        key_file.chmod(0o600)
-    crypto.configure(key_file.read_text(encoding="ascii").strip())
 
 
 @dataclass

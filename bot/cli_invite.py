@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
+from typing import TYPE_CHECKING
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
@@ -10,6 +10,9 @@ from bot.services.onboarding import InviteError, OnboardingService
 from storage import migrate
 from storage.db import check_reachable, create_engine, create_sessionmaker
 from storage.models import Role
+
+if TYPE_CHECKING:  # aiogram takes seconds to import; with BOT_USERNAME set it is not needed
+    from aiogram import Bot
 
 
 async def bot_username(settings: Settings, bot: Bot | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.config import ConfigError, Settings
+from bot.encryption_setup import configure_encryption
 from storage import crypto
 from storage.db import create_engine, create_sessionmaker
 from storage.key_rotation import rotate_all
@@ -15,8 +16,6 @@ def new_key() -> str:
 
 async def rotate_key(settings: Settings) -> dict[str, int]:
     """Re-encrypts every encrypted column with the newest key in ENCRYPTION_KEY."""
-    from bot.app import configure_encryption
-
     configure_encryption(settings)
     engine = create_engine(settings.database_url)
     try:

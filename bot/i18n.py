@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -20,8 +21,12 @@ def compile_catalogs(locales_dir: Path) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
+        # Written aside and renamed: another process starting at the same moment never reads
+        # a half-written catalogue.
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=False)
+        os.replace(partial, mo_path)
         compiled.append(mo_path)
     return compiled
 

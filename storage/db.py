@@ -20,10 +20,12 @@ class DatabaseUnreachable(Exception):
     """The database could not be reached; the message says which and what to set."""
 
 
-def create_engine(url: str, *, sqlite_on_loop: bool = True) -> AsyncEngine:
+def create_engine(url: str, *, sqlite_on_loop: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
-        # One thread hop per statement instead of five, or none (statements on the event loop,
-        # `sqlite_on_loop`; storage/sqlite_driver.py).
+        # One thread hop per statement instead of five (storage/sqlite_driver.py). Statements on
+        # the event loop (`sqlite_on_loop`) measured no better: same CPU per update and lower
+        # throughput under load, since SQLite's own work no longer runs beside the loop on the
+        # other core (bench_updates, docs/benchmarks/updates-2026-12-05.json). Kept as an option.
         # A pool as large as the connections updates use at once: an overflow connection is
         # closed on return and a new one costs a thread and four PRAGMAs (measured ~7 ms).
         dbapi = OneHopDbapi(busy_timeout=30, on_loop=sqlite_on_loop)

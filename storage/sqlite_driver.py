@@ -20,13 +20,14 @@ woken the moment it is free. SQLite's own locking still guards against other pro
 `fremad tick`, a second instance), and a writer that cannot get the lock within the busy
 timeout fails with the same "database is locked" error SQLite would give.
 
-With `on_loop` (the default) even that hop is skipped: a statement, commit or rollback runs on
-the event loop itself with SQLite's busy timeout at zero, which is safe because it can then
-never wait — in-process writers already queued above, and a WAL reader never waits for a
-writer. Only when another process holds the write lock (SQLite answers "busy" at once) does the
-statement go to the connection's thread and wait there with the full busy timeout, so the loop
-never sleeps in SQLite. Measured in bench_updates: see the README. Fremad's statements are
-small (single rows, a person's days); a thread hop cost more than most of them.
+With `on_loop` (an option, off by default: measured no faster, see storage/db.py) that hop
+is skipped: a statement, commit or rollback runs on the event loop itself with SQLite's busy
+timeout at zero, which is safe because it can then never wait (in-process writers already
+queued above, and a WAL reader never waits for a writer). Only when another process holds the
+write lock (SQLite answers "busy" at once) does the statement go to the connection's thread
+and wait there with the full busy timeout, so the loop never sleeps in SQLite. Measured in
+bench_updates (README): the same CPU per update as one hop, and less throughput under load,
+since on the thread SQLite's own work runs beside the event loop.
 
 The SQL and the transactions are unchanged; every SQLite test in the suite runs through this
 adapter. Server-side cursors (not used by Fremad) keep SQLAlchemy's stock path.
@@ -276,7 +277,7 @@ class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
     """Pass as `module=` to create_async_engine for a sqlite+aiosqlite URL; one per engine
     (it holds that engine's writer queue)."""
 
-    def __init__(self, busy_timeout: float = 30.0, *, on_loop: bool = True) -> None:
+    def __init__(self, busy_timeout: float = 30.0, *, on_loop: bool = False) -> None:
         super().__init__(aiosqlite, sqlite3)
         self.writers = WriterQueue(busy_timeout)
         self.busy_timeout = busy_timeout

@@ -123,14 +123,15 @@ async def on_draft_decision(
         return
     outcome = await script_publishing.publish(person, state, callback_data.token)
     locale = runtime.i18n.current_locale
+    if isinstance(outcome, Published):
+        # A new command trigger is in the menu before "Published" is said (its other
+        # triggers are live already: the scheduler reads the active versions each pass).
+        await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
     await call.message.answer(
         published_text(outcome, locale)
         if isinstance(outcome, Published)
         else refusal_text(outcome)
     )
-    if isinstance(outcome, Published):
-        # A new command trigger is in the menu at once (its triggers are live already).
-        await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
 
 
 async def on_scripts_command(
@@ -164,23 +165,24 @@ async def on_scripts_action(
     script_id = callback_data.script
     if callback_data.action == "u":
         done = await script_publishing.activate(person, script_id, callback_data.version)
+        if done:
+            await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
         text = (
             activated_text(done, runtime.i18n.current_locale)
             if done
             else _("That version does not exist any more.")
         )
         await call.message.answer(text)
-        if done:
-            await refresh_menu(runtime_bot(call), runtime.i18n, runtime.sessionmaker)
         return
-    versions = await script_publishing.history(script_id)
-    others = [v.version for v in versions if not v.is_active]
-    text = history_text(script_id, versions, ZoneInfo(person.timezone))
-    await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
     live = await runtime.scripts.active_document(session, script_id, runtime.clock.now())
     if live is not None and isinstance(live.document, Script):
         figures = await step_figures(session, live.document, runtime.clock.now())
         await call.message.answer(analytics_text(script_id, figures))
+    # The versions with their rollback buttons come last (the buttons stay at the bottom).
+    versions = await script_publishing.history(script_id)
+    others = [v.version for v in versions if not v.is_active]
+    text = history_text(script_id, versions, ZoneInfo(person.timezone))
+    await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
 
 
 def runtime_bot(call: CallbackQuery) -> Bot:

@@ -65,7 +65,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.models import Answer, ConversationState, Person, Role
 from storage.repositories.people import PeopleRepository
 from storage.repositories.safety import ProcessedUpdatesRepository
-from tests.conftest import CPH, POSTGRES_ADMIN_URL
+from tests.conftest import CPH, POSTGRES_ADMIN_URL, _admin_execute
 from tests.harness import TEST_ENCRYPTION_KEY, Harness, make_settings
 
 Step = Callable[[FakeUser], Awaitable[Any]]
@@ -427,16 +427,6 @@ async def run_fremad(
         await app.close()
 
 
-async def _admin(statement: str) -> None:
-    engine = create_engine(POSTGRES_ADMIN_URL)
-    try:
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
 async def database(kind: str) -> str:
     """A fresh, migrated database of this run."""
     if kind == "sqlite":
@@ -444,7 +434,7 @@ async def database(kind: str) -> str:
         url = f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
     else:
         name = f"fremad_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        await _admin(f'CREATE DATABASE "{name}"')
+        await _admin_execute(f'CREATE DATABASE "{name}"')
         url = f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     await migrate.upgrade_async(url)
     return url
@@ -512,7 +502,9 @@ async def bench(
     finally:
         for kind, url in urls.items():
             if kind != "sqlite":
-                await _admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+                await _admin_execute(
+                    f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'
+                )
     echo = statistics.mean(
         configs[name]["many_users"]["updates_per_s"]
         for name in ("bare echo (first)", "bare echo (last)")

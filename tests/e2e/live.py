@@ -89,8 +89,12 @@ def live_env(tg: FakeTelegram, base_url: str, database_url: str, **extra: str) -
 
 @asynccontextmanager
 async def live_bot(
-    database_url: str, log_path: Path, *, rate_limits: bool = True, **extra_env: str
+    database_url: str, log_path: Path, *, rate_limits: bool = False, **extra_env: str
 ) -> AsyncIterator[LiveBot]:
+    """``rate_limits``: the fake enforces Telegram's flood limits in real time (a reply burst
+    waits out a 429 of at least a second). Off by default so a long conversation does not spend
+    the suite's minutes sleeping; pacing is tested on fake time in tests/scheduling, and the
+    crisis test in test_safety_live keeps the real limits on, over HTTP."""
     tg = FakeTelegram(rate_limits=rate_limits)
     async with FakeTelegramServer(tg) as server:
         bot = LiveBot(

@@ -42,7 +42,9 @@ async def test_staff_upload_and_publish_over_http_reaches_the_next_checkin(
     assert NEW_HELLO_EN.format(first_name="Ada") in messages[0].text
     await tap(ada, "4")
     assert db_rows(
-        live, "SELECT script_id, version, is_active FROM script_versions ORDER BY version"
+        live,
+        "SELECT script_id, version, is_active FROM script_versions"
+        " WHERE script_id = 'daily_checkin' ORDER BY version",
     ) == [("daily_checkin", 1, 0), ("daily_checkin", 2, 1)]
     assert db_rows(live, "SELECT key, script_version FROM answers") == [("mood", 2)]
     assert db_rows(live, "SELECT action FROM audit_log WHERE action LIKE 'script.%'") == [

@@ -37,6 +37,14 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 @pytest.fixture
+async def loop_sessionmaker(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Statements on the event loop (the `sqlite_on_loop` option)."""
+    engine = create_engine(database_url, sqlite_on_loop=True)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
 async def thread_sessionmaker(
     database_url: str,
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
@@ -188,14 +196,14 @@ async def test_a_writer_that_never_gets_its_turn_fails_like_sqlite_would(
 
 
 async def test_on_the_loop_a_read_and_a_write_make_no_thread_hop(
-    sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
+    loop_sessionmaker: async_sessionmaker[AsyncSession], hops: list[str]
 ) -> None:
-    await people(sessionmaker)
+    await people(loop_sessionmaker)
     hops.clear()
-    async with sessionmaker() as session:
+    async with loop_sessionmaker() as session:
         session.add(new_person(1))
         await session.commit()
-    assert await people(sessionmaker) == 1
+    assert await people(loop_sessionmaker) == 1
     assert hops == []
 
 
@@ -204,7 +212,8 @@ async def test_on_the_loop_a_write_another_process_holds_up_waits_on_the_thread(
 ) -> None:
     """SQLite says "busy" at once on the loop (busy timeout zero); the statement then waits on
     the connection's thread with the full busy timeout, and lands after the other commits."""
-    ours, other = create_engine(database_url), create_engine(database_url)
+    ours = create_engine(database_url, sqlite_on_loop=True)
+    other = create_engine(database_url)
     try:
         our_maker, other_maker = create_sessionmaker(ours), create_sessionmaker(other)
         await people(our_maker)
