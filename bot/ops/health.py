@@ -133,6 +133,8 @@ class HealthProbe:
         metrics.scheduler_running.set(1 if self.scheduling.runner.running else 0)
         if state.last_duration_seconds is not None:
             metrics.tick_duration.set(state.last_duration_seconds)
+        if state.last_success_at is not None:
+            metrics.tick_timestamp.set(state.last_success_at.timestamp())
         age = self._tick_age(self.clock.now())
         metrics.tick_age.set(-1 if age is None else age)
         if not await self.database_ok():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import ManualClock
+from bot.scheduling.tick import run_tick
 from tests.harness import running_harness
 from tests.ops.ops_client import ops_server
 
@@ -55,3 +56,14 @@ async def test_ready_when_the_configured_redis_answers(
         async with ops.http.get(f"{ops.base_url}/readyz") as response:
             assert response.status == 200
             assert (await response.json())["checks"]["redis"] == {"ok": True}
+
+
+async def test_last_tick_is_a_timestamp_metric(database_url: str, clock: ManualClock) -> None:
+    async with (
+        running_harness(database_url, clock) as h,
+        ops_server(h.app) as ops,
+    ):
+        assert (await ops.metrics())["fremad_scheduler_last_tick_timestamp_seconds"] == 0
+        await run_tick(h.app.scheduling.tick_context, clock.now())
+        samples = await ops.metrics()
+        assert samples["fremad_scheduler_last_tick_timestamp_seconds"] == clock.now().timestamp()
