@@ -64,6 +64,7 @@ from bot.services.self_profile import register_self_profile_hooks
 from bot.telegram.commands import refresh_menu
 from bot.telegram.commit_before_send import CommitBeforeSend
 from bot.telegram.inline_filters import run_filters_inline
+from bot.telegram.open_questions import OpenQuestionsMiddleware, TurnMiddleware
 from bot.telegram.polling import poll_updates
 from bot.telegram.response_types import PinnedResponseTypes
 from bot.telegram.retry_after import RetryAfterMiddleware
@@ -120,6 +121,8 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(UpdateTransactionMiddleware(sessionmaker, runtime, storage))
     dp.update.outer_middleware(dp.fsm)
+    # What one update sends is one turn: its question ends up last (bot/telegram/open_questions).
+    dp.update.outer_middleware(TurnMiddleware())
     PersonLocaleMiddleware(runtime.i18n).setup(dp)
     # Every free text and caption is crisis-screened before any handler sees it.
     dp.message.outer_middleware(CrisisScreenMiddleware())
@@ -140,6 +143,8 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
     bot.session.middleware(RetryAfterMiddleware())
+    # At most one open question per chat, for handlers' replies and scheduled messages alike.
+    bot.session.middleware(OpenQuestionsMiddleware())
     bot.session.middleware(StaleCallbackMiddleware())
     # Parsed-reply classes built once, not after every garbage collection (measured: ~10%).
     bot.session.middleware(PinnedResponseTypes())

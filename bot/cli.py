@@ -148,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fremad — daily check-ins, attendance and goals for young people, "
         "with weekly summaries for their contact person.",
     )
+    parser.add_argument("--version", action="version", version=f"fremad {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot (long polling; --webhook for scale-out)")
@@ -221,7 +222,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("--database", help="SQLite file to use (default: data/simulate.sqlite3)")
     simulate.set_defaults(handler=cmd_simulate)
+    _describe(parser)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fremad")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Every subcommand's `--help` starts with what it does (its one-line help)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, subparser in action.choices.items():
+                if subparser.description is None and helps.get(name):
+                    subparser.description = helps[name]
+                _describe(subparser)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,8 +15,8 @@ from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.i18n import create_i18n
 from bot.runtime import create_runtime
+from bot.services.figures import Period
 from bot.services.motivation import library_of
-from bot.services.report_facts import Period
 from bot.services.report_sources import register_report_sources
 from bot.telegram.case_file import build_export
 from storage import crypto, migrate

@@ -14,7 +14,7 @@ from bot.dialogs.texts import TextKey
 from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 from bot.services.crisis_lines import CrisisLines, load_crisis_lines
 from bot.services.dialog_runner import DialogHooks
-from bot.services.report_facts import ReportSources
+from bot.services.figures import ReportSources
 from bot.services.script_registry import ScriptRegistry
 
 

@@ -70,6 +70,8 @@ RESERVED_COMMANDS: frozenset[str] = frozenset(
         "talk",
         "web",
         "review",
+        "mig",
+        "calm",
     }
 )
 
@@ -82,6 +84,8 @@ FEATURES: tuple[str, ...] = (
     "ratings",
     "safety_plan",
     "focus",
+    "coping",
+    "self_profile",
 )
 
 

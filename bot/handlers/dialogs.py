@@ -9,9 +9,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.methods import AnswerCallbackQuery
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.dialogs.engine import NO
+from bot.handlers.free_text import warm_acknowledgement
 from bot.handlers.motivation_screens import show_board, show_successes
 from bot.runtime import Runtime
 from bot.services.dialog_runner import DIALOG_STATE, DialogRunner, RunTurn, Stale
@@ -24,10 +26,13 @@ from storage.models import Person
 async def send_turn(
     bot: Bot, person: Person, run: RunTurn, runtime: Runtime, motivation: Motivation
 ) -> None:
-    """Sends a turn's messages in order, then what its actions ask for: the help lines, the
-    goal board or the list of successes."""
+    """Sends a turn's messages in order, with what its actions ask for (the help lines, the
+    goal board, the list of successes) before the turn's next question: the question is always
+    the last message, so its buttons are never buried above a long list."""
     chat_id = person.telegram_id
-    for method in turn_messages(chat_id, run):
+    methods = turn_messages(chat_id, run)
+    question = methods.pop() if methods and methods[-1].reply_markup is not None else None
+    for method in methods:
         await bot(method)
     actions = run.turn.actions
     if "show_sos" in actions:
@@ -40,11 +45,31 @@ async def send_turn(
     if "show_successes" in actions:
         await show_successes(bot, person, motivation, runtime)
     if "offer_talk" in actions:
-        await bot.send_message(
-            chat_id,
-            _("If you'd like, your contact person can call you. One tap is enough."),
-            reply_markup=support_offer_keyboard("checkin"),
-        )
+        offer = support_offer_keyboard("checkin")
+        offer_text = _("If you'd like, your contact person can call you. One tap is enough.")
+        if question is not None and isinstance(question.reply_markup, InlineKeyboardMarkup):
+            # One open question: the offer rides on top of the next question's buttons.
+            await bot.send_message(chat_id, offer_text)
+            question.reply_markup = InlineKeyboardMarkup(
+                inline_keyboard=[*offer.inline_keyboard, *question.reply_markup.inline_keyboard]
+            )
+        else:
+            await bot.send_message(chat_id, offer_text, reply_markup=offer)
+    if question is not None:
+        await bot(question)
+
+
+async def show_open_question(
+    bot: Bot, person: Person, state: FSMContext, dialogs: DialogRunner
+) -> None:
+    """Asks a script's open question again, last on screen, after something else (a crisis
+    answer) took the one open keyboard; nothing when no run is open."""
+    run = await dialogs.resume(person, state)
+    if run is None or run.turn.finished:
+        return
+    methods = turn_messages(person.telegram_id, run)
+    if methods:
+        await bot(methods[-1])
 
 
 async def on_dialog_button(
@@ -111,14 +136,19 @@ async def on_dialog_text(
     dialogs: DialogRunner,
     motivation: Motivation,
     runtime: Runtime,
+    crisis_flagged: bool = False,
 ) -> None:
     if person is None:
         return
     result = await dialogs.reply(person, state, message.text or "")
+    if crisis_flagged and isinstance(result, RunTurn) and result.turn.input == "share":
+        # The crisis answer that follows asks about sharing itself (once, with its own
+        # buttons): the script's own "may your mentor read this?" would be a second keyboard.
+        result = await dialogs.reply(person, state, NO)
     if isinstance(result, RunTurn):
         await send_turn(bot, person, result, runtime, motivation)
     elif isinstance(result, Stale) or result is None:
-        await message.answer(_("I didn't quite catch that. /help shows what I can do."))
+        await message.answer(warm_acknowledgement(person))
 
 
 def create_button_router() -> Router:

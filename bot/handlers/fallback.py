@@ -8,13 +8,20 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.handlers.dialogs import send_turn
+from bot.handlers.free_text import warm_acknowledgement
 from bot.handlers.texts import code_problem_text
+from bot.runtime import Runtime
+from bot.services.dialog_runner import DialogRunner
+from bot.services.free_text_replies import PromptFollowUps
+from bot.services.motivation import Motivation, prompt_service
 from bot.services.onboarding import CodeProblem
 from bot.telegram.commands import (
     ScriptCommand,
@@ -47,7 +54,15 @@ async def on_stale_button(call: CallbackQuery) -> None:
     await call.answer(_("That button has expired."), show_alert=False)
 
 
-async def on_anything_else(message: Message, person: Person | None) -> None:
+async def on_anything_else(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    person: Person | None,
+    dialogs: DialogRunner,
+    motivation: Motivation,
+    runtime: Runtime,
+) -> None:
     if person is None:
         await message.answer(code_problem_text(CodeProblem.MISSING))
         return
@@ -59,7 +74,15 @@ async def on_anything_else(message: Message, person: Person | None) -> None:
             )
         )
         return
-    await message.answer(_("I didn't quite catch that. /help shows what I can do."))
+    if message.text.startswith("/"):
+        await message.answer(_("I don't know that command. /help shows what I can do."))
+        return
+    follow_ups = PromptFollowUps(runtime.clock, dialogs, prompt_service(dialogs.session, runtime))
+    follow_up = await follow_ups.answer(person, state, message.text)
+    if follow_up is not None:
+        await send_turn(bot, person, follow_up, runtime, motivation)
+        return
+    await message.answer(warm_acknowledgement(person))
 
 
 def create_router() -> Router:

@@ -3,6 +3,8 @@ services/onboarding.py; state lives in the FSM storage (database or Redis)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -11,7 +13,13 @@ from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.texts import code_problem_text, consent_text, role_name, welcome_text
+from bot.handlers.texts import (
+    code_problem_text,
+    consent_text,
+    first_day_text,
+    role_name,
+    welcome_text,
+)
 from bot.services import invite_codes
 from bot.services.onboarding import CodeProblem, OnboardingService, parse_time_of_day
 from bot.telegram.callbacks import CheckinTimePick, ConsentAnswer, LanguagePick
@@ -175,9 +183,12 @@ async def _finish_youth(
     person: Person,
     onboarding: OnboardingService,
 ) -> None:
-    await onboarding.set_checkin_time(person, time_of_day)
+    first = await onboarding.set_checkin_time(person, time_of_day)
     await state.clear()
-    await message.answer(welcome_text(Role.YOUTH, person.first_name, time_of_day))
+    today = onboarding.clock.now().astimezone(ZoneInfo(person.timezone)).date()
+    await message.answer(
+        welcome_text(Role.YOUTH, person.first_name, time_of_day, first_day_text(first, today))
+    )
 
 
 async def on_text_mid_onboarding(message: Message, state: FSMContext) -> None:

@@ -18,9 +18,9 @@ from bot.runtime import Runtime
 from bot.services.access import AccessService
 from bot.services.alert_desk import AckResult, AlertDesk
 from bot.services.cohort import CohortService, cohort_csv
+from bot.services.figures import Period
 from bot.services.mentor_desk import MentorDesk
 from bot.services.report_chart import render_png
-from bot.services.report_facts import Period
 from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from bot.telegram.case_file import build_export
 from bot.telegram.report_messages import chart_labels
@@ -102,7 +102,7 @@ async def on_summary_day_pick(
 
 
 async def on_my_summary(
-    message: Message, person: Person | None, summaries: SummaryService
+    message: Message, person: Person | None, summaries: SummaryService, runtime: Runtime
 ) -> None:
     if person is None or not person.is_youth:
         await message.answer(_("/mysummary is for young people in the programme."))
@@ -116,6 +116,12 @@ async def on_my_summary(
             )
         )
         return
+    # The same chart the mentor got with it: the 12 weeks up to the summary's last day.
+    last_day = stored.sent_at.astimezone(ZoneInfo(person.timezone)).date() - timedelta(days=1)
+    series = await summaries.series(person, last_day)
+    locale = runtime.i18n.current_locale
+    png = render_png(series, chart_labels(person.first_name, runtime.catalogue, locale))
+    await message.answer_photo(BufferedInputFile(png, filename="fremad.png"))
     intro = _("This is exactly what your contact person's latest summary said about you:")
     for part in split_message(intro + "\n\n" + stored.text):
         await message.answer(part)

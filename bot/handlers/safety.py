@@ -9,9 +9,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.dialogs import send_turn
+from bot.handlers.dialogs import send_turn, show_open_question
 from bot.runtime import Runtime
 from bot.services.crisis_response import CrisisService
+from bot.services.dialog_runner import DialogRunner
 from bot.services.motivation import Motivation
 from bot.services.safety_plan import SafetyPlanService
 from bot.telegram import crisis_messages as texts
@@ -41,8 +42,10 @@ async def on_crisis_answer(
     call: CallbackQuery,
     callback_data: CrisisAnswer,
     bot: Bot,
+    state: FSMContext,
     person: Person | None,
     crisis: CrisisService,
+    dialogs: DialogRunner,
     runtime: Runtime,
 ) -> None:
     if person is None or callback_data.answer not in set(CrisisResponse):
@@ -65,13 +68,18 @@ async def on_crisis_answer(
         await bot.send_message(
             person.telegram_id, texts.share_question(), reply_markup=crisis_share_keyboard(flag.id)
         )
+        return
+    await show_open_question(bot, person, state, dialogs)
 
 
 async def on_crisis_share(
     call: CallbackQuery,
     callback_data: CrisisShare,
+    bot: Bot,
+    state: FSMContext,
     person: Person | None,
     crisis: CrisisService,
+    dialogs: DialogRunner,
 ) -> None:
     flag = (
         await crisis.decide_sharing(person, callback_data.flag, callback_data.share)
@@ -85,6 +93,8 @@ async def on_crisis_share(
     if isinstance(call.message, Message):
         await call.message.edit_reply_markup(reply_markup=None)
         await call.message.answer(texts.share_thanks(callback_data.share))
+    if person is not None:  # a script the crisis interrupted goes on where it was
+        await show_open_question(bot, person, state, dialogs)
 
 
 async def on_safety_plan(

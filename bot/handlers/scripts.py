@@ -174,14 +174,15 @@ async def on_scripts_action(
         )
         await call.message.answer(text)
         return
-    versions = await script_publishing.history(script_id)
-    others = [v.version for v in versions if not v.is_active]
-    text = history_text(script_id, versions, ZoneInfo(person.timezone))
-    await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
     live = await runtime.scripts.active_document(session, script_id, runtime.clock.now())
     if live is not None and isinstance(live.document, Script):
         figures = await step_figures(session, live.document, runtime.clock.now())
         await call.message.answer(analytics_text(script_id, figures))
+    # The versions with their rollback buttons come last (the buttons stay at the bottom).
+    versions = await script_publishing.history(script_id)
+    others = [v.version for v in versions if not v.is_active]
+    text = history_text(script_id, versions, ZoneInfo(person.timezone))
+    await call.message.answer(text, reply_markup=versions_keyboard(script_id, others))
 
 
 def runtime_bot(call: CallbackQuery) -> Bot:

@@ -15,14 +15,20 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from bot.services.checkins import local_today
+from bot.services.mentor_desk import MentorDesk
 from bot.services.onboarding import parse_time_of_day
 from bot.services.youth_settings import YouthSettingsService
+from bot.telegram import figure_format
+from bot.telegram.reporting_keyboards import weekday_keyboard
+from bot.telegram.reporting_texts import quiet_hours_text, summary_day_text
+from bot.telegram.reporting_texts import weekday_names as full_weekday_names
 from bot.telegram.settings_keyboards import (
     SettingsAction,
     days_menu,
     language_menu,
     pause_menu,
     settings_menu,
+    staff_settings_menu,
     time_menu,
     weekday_names,
 )
@@ -59,16 +65,38 @@ def _summary(settings: YouthSettings) -> str:
     )
     if settings.paused_until is not None:
         text += "\n" + _("Paused until {date} — /resume starts again.").format(
-            date=settings.paused_until.strftime("%d-%m-%Y")
+            date=figure_format.day_label(settings.paused_until)
         )
     return text
 
 
+# What a mentor or staff member can set here: their language; a mentor also the summary.
+STAFF_ACTIONS = frozenset({"lang", "l", "summary"})
+
+
+async def _staff_summary(person: Person, mentor_desk: MentorDesk) -> str:
+    language = {"da": "Dansk", "en": "English"}.get(person.locale or "", "Dansk")
+    lines = [_("<b>Your settings</b>"), _("Language: {language}").format(language=language)]
+    if person.is_mentor:
+        current = await mentor_desk.summary_settings(person)
+        lines += [summary_day_text(current), quiet_hours_text(current)]
+    return "\n".join(lines)
+
+
 async def on_settings(
-    message: Message, person: Person | None, youth_settings: YouthSettingsService
+    message: Message,
+    person: Person | None,
+    youth_settings: YouthSettingsService,
+    mentor_desk: MentorDesk,
 ) -> None:
-    if person is None or not person.is_youth:
+    if person is None:
         await message.answer(_("Settings are for young people in the programme."))
+        return
+    if not person.is_youth:
+        await message.answer(
+            await _staff_summary(person, mentor_desk),
+            reply_markup=staff_settings_menu(is_mentor=person.is_mentor),
+        )
         return
     settings = await youth_settings.get(person)
     await message.answer(_summary(settings), reply_markup=settings_menu())
@@ -105,14 +133,19 @@ async def on_settings_action(
     person: Person | None,
     clock: Clock,
     youth_settings: YouthSettingsService,
+    mentor_desk: MentorDesk,
     i18n: I18n,
 ) -> None:
-    if person is None or not person.is_youth or not isinstance(call.message, Message):
+    action, _sep, value = callback_data.action.partition(".")
+    allowed = person is not None and (person.is_youth or action in STAFF_ACTIONS)
+    if person is None or not allowed or not isinstance(call.message, Message):
         await call.answer(_("That button has expired."))
         return
     await call.answer()
-    action, _sep, value = callback_data.action.partition(".")
     message = call.message
+    if not person.is_youth:
+        await _staff_action(message, person, action, value, youth_settings, mentor_desk, i18n)
+        return
     if action == "time":
         await message.edit_reply_markup(reply_markup=time_menu())
     elif action == "days":
@@ -147,6 +180,30 @@ async def on_settings_action(
         await _paused(message, youth_settings, person, today + timedelta(days=int(value)))
 
 
+async def _staff_action(
+    message: Message,
+    person: Person,
+    action: str,
+    value: str,
+    youth_settings: YouthSettingsService,
+    mentor_desk: MentorDesk,
+    i18n: I18n,
+) -> None:
+    if action == "lang":
+        await message.edit_reply_markup(reply_markup=language_menu())
+    elif action == "summary" and person.is_mentor:
+        await message.edit_text(
+            _("Which day would you like it?"), reply_markup=weekday_keyboard(full_weekday_names())
+        )
+    elif action == "l" and value in ("da", "en"):
+        await youth_settings.set_locale(person, value)
+        with i18n.use_locale(value):
+            await message.edit_text(
+                await _staff_summary(person, mentor_desk),
+                reply_markup=staff_settings_menu(is_mentor=person.is_mentor),
+            )
+
+
 async def _paused(
     message: Message, youth_settings: YouthSettingsService, person: Person, until: date
 ) -> None:
@@ -158,7 +215,7 @@ async def _paused(
         _(
             "Paused until {date}. Take care of yourself — I'll be here when you're back. "
             "/resume starts again earlier."
-        ).format(date=until.strftime("%d-%m-%Y"))
+        ).format(date=figure_format.day_label(until))
     )
 
 

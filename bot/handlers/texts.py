@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+from datetime import date, timedelta
 
 from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
 
 from bot.services.onboarding import CodeProblem
+from bot.telegram.figure_format import current_locale
 from storage.models import Role
 
 
@@ -58,15 +61,32 @@ def code_problem_text(problem: CodeProblem) -> str:
     }[problem]
 
 
-def welcome_text(role: Role, first_name: str, checkin_time: str | None = None) -> str:
+def first_day_text(first: date | None, today: date) -> str:
+    """When the first check-in comes, as a person says it: today, tomorrow, on Monday."""
+    if first is None:
+        return _("when you choose days in /settings")
+    if first == today:
+        return _("today")
+    if first == today + timedelta(days=1):
+        return _("tomorrow")
+    return _("on {weekday}").format(weekday=format_date(first, "EEEE", locale=current_locale()))
+
+
+def welcome_text(
+    role: Role, first_name: str, checkin_time: str | None = None, first_day: str | None = None
+) -> str:
     if role is Role.YOUTH:
         return _(
             "Welcome, {name}! 🎉\n\n"
-            "From tomorrow I'll check in with you at {time} on weekdays. It takes a minute: "
-            "tap the buttons, no long texts needed.\n\n"
+            "I'll check in with you at {time} on weekdays — the first time {first}. It takes "
+            "a minute: tap the buttons, no long texts needed.\n\n"
             "You can change the time with /settings, start a check-in with /checkin, "
             "and /help shows everything."
-        ).format(name=html.escape(first_name), time=checkin_time or "09:00")
+        ).format(
+            name=html.escape(first_name),
+            time=checkin_time or "09:00",
+            first=first_day or _("tomorrow"),
+        )
     if role is Role.MENTOR:
         return _(
             "Welcome, {name}! You're set up as a mentor.\n\n"

@@ -87,6 +87,7 @@ class CrisisScreenMiddleware(BaseMiddleware):
         in_conversation = self.edited or source.startswith(("script", "state:"))
         try:
             if in_conversation:
+                data["crisis_flagged"] = True  # the handler leaves the sharing question to us
                 return await handler(event, data)
             return None
         finally:

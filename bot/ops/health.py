@@ -63,6 +63,36 @@ class HealthProbe:
         self.metrics.database_up.set(1)
         return True
 
+    async def redis_ok(self) -> bool | None:
+        """Redis answers a PING (None: no REDIS_URL, nothing to check)."""
+        if not self.settings.redis_url:
+            return None
+        from redis.asyncio import Redis
+        from redis.exceptions import RedisError
+
+        client = Redis.from_url(
+            self.settings.redis_url,
+            socket_connect_timeout=DATABASE_TIMEOUT_SECONDS,
+            socket_timeout=DATABASE_TIMEOUT_SECONDS,
+        )
+        try:
+            await asyncio.wait_for(client.ping(), DATABASE_TIMEOUT_SECONDS)
+        except (RedisError, OSError, TimeoutError):
+            return False
+        finally:
+            await client.aclose()
+        return True
+
+    async def readiness(self) -> HealthReport:
+        """/readyz: may this instance take traffic? The database and Redis (when configured)
+        answer. The scheduler's freshness is not a reason: a stale tick would take every
+        instance out of the load balancer at once (it is a metric and an alert instead)."""
+        checks: dict[str, dict[str, Any]] = {"database": {"ok": await self.database_ok()}}
+        redis = await self.redis_ok()
+        if redis is not None:
+            checks["redis"] = {"ok": redis}
+        return HealthReport(all(check["ok"] for check in checks.values()), checks)
+
     def _tick_age(self, now: datetime) -> float | None:
         last = self.scheduling.tick_context.state.last_success_at
         return None if last is None else max(0.0, (now - last).total_seconds())
@@ -103,6 +133,8 @@ class HealthProbe:
         metrics.scheduler_running.set(1 if self.scheduling.runner.running else 0)
         if state.last_duration_seconds is not None:
             metrics.tick_duration.set(state.last_duration_seconds)
+        if state.last_success_at is not None:
+            metrics.tick_timestamp.set(state.last_success_at.timestamp())
         age = self._tick_age(self.clock.now())
         metrics.tick_age.set(-1 if age is None else age)
         if not await self.database_ok():

@@ -1,4 +1,5 @@
-"""The operator's HTTP door: `/healthz` (200 or 503, JSON) and `/metrics` (Prometheus text).
+"""The operator's HTTP door: `/livez` (the process answers), `/readyz` (database and Redis
+reachable: may take traffic), `/healthz` (also the scheduler; 200 or 503, JSON) and `/metrics`.
 
 In webhook mode both routes sit on the webhook's own aiohttp server; in polling mode a small
 server serves them when HEALTH_PORT is set. Neither needs the webhook secret: put them behind
@@ -28,6 +29,16 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(report.as_dict(), status=200 if report.ok else 503)
 
 
+async def livez(request: web.Request) -> web.Response:
+    """The process is alive and its event loop answers; nothing else is checked."""
+    return web.json_response({"status": "alive"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    report = await request.app[PROBE_KEY].readiness()
+    return web.json_response(report.as_dict(), status=200 if report.ok else 503)
+
+
 async def metrics(request: web.Request) -> web.Response:
     probe = request.app[PROBE_KEY]
     await probe.refresh_gauges()
@@ -37,6 +48,8 @@ async def metrics(request: web.Request) -> web.Response:
 def add_ops_routes(app: web.Application, probe: HealthProbe) -> None:
     app[PROBE_KEY] = probe
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/livez", livez)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
 
 

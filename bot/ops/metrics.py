@@ -96,6 +96,11 @@ class FremadMetrics:
             "Seconds since the last good scheduler pass (-1: none yet).",
             registry=r,
         )
+        self.tick_timestamp = Gauge(
+            "fremad_scheduler_last_tick_timestamp_seconds",
+            "Unix time of the last good scheduler pass (0: none yet); alert on time() - this.",
+            registry=r,
+        )
         self.database_up = Gauge(
             "fremad_database_up", "1 when the database answered the last check.", registry=r
         )

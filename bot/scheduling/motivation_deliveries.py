@@ -35,6 +35,7 @@ from bot.services.motivation import library_of, motivation_services, prompt_serv
 from bot.services.motivation_flows import chain_hook, register_motivation_hooks
 from bot.services.prompt_rules import Trigger
 from bot.services.successes import SuccessService, iso_week_key, local_day
+from bot.telegram.checkin_keyboards import control_rows
 from bot.telegram.dialog_render import turn_messages
 from bot.telegram.send_queue import SendMethod
 from storage.models import DeliveryStatus, Person
@@ -134,8 +135,29 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
         )
         async with runtime.sessionmaker() as session:
             prompt = await prompt_service(session, runtime).send_now(person, trigger)
-        if prompt is None:
-            return []
+            if prompt is None:
+                return []
+            if trigger == "own_time":
+                # A way back after missed days comes with today's check-in under it, so the
+                # question it asks can be answered with a tap.
+                runner = dialog_runner(session, runtime)
+                conversation = conversation_of(ctx, person)
+                info = await runner.open_run(conversation)
+                day = local_day(person, ctx.now)
+                if info is not None and info.purpose == CHECKIN_PURPOSE and info.for_date == day:
+                    with (
+                        runtime.i18n.context(),
+                        runtime.i18n.use_locale(person.locale or settings.default_locale),
+                    ):
+                        run = await runner.resume(person, conversation)
+                        if run is not None:
+                            return turn_messages(
+                                person.telegram_id,
+                                run,
+                                extra=control_rows(day),
+                                intro=prompt.text,
+                                merge=True,
+                            )
         return [SendMessage(chat_id=person.telegram_id, text=prompt.text)]
 
     async def compose_self_rating(

@@ -56,6 +56,7 @@ from bot.scheduling import delivery_policy as policy
 from bot.scheduling.registry import ComposeContext, DeliveryRegistry, DueDelivery, PlanWindow
 from bot.services.crisis_detection import CrisisRules
 from bot.services.crisis_outbox import CrisisOutbox, replay_outbox
+from bot.services.message_budget import MessageBudget
 from bot.telegram.send_queue import SendMethod, SendOutcome, SendQueue, SendResult
 from storage.models import Delivery, DeliveryStatus, Person, Role
 from storage.repositories.deliveries import (
@@ -329,10 +330,11 @@ async def _claim_and_submit(
             row.person_id for row in claimed
         )
         compose_ctx = ComposeContext(session, now, ctx.settings, ctx.i18n, ctx.bot, ctx.storage)
+        budget = MessageBudget(session)
         submitted: list[_Submitted] = []
         for row in claimed:
             methods = await _compose(
-                ctx, compose_ctx, repo, row, people.get(row.person_id), report
+                ctx, compose_ctx, repo, row, people.get(row.person_id), report, budget
             )
             # Commit per delivery: under SQLite an uncommitted write here (a "nothing to send"
             # mark) would hold the one write lock while the next composer writes from its own
@@ -365,12 +367,18 @@ async def _compose(
     row: Delivery,
     person: Person | None,
     report: TickReport,
+    budget: MessageBudget,
 ) -> Sequence[SendMethod]:
     """The delivery's messages, or () after recording why there are none."""
     now = ctx.clock.now()
     if person is None or person.left_at is not None or person.unreachable_since is not None:
         report.cancelled += 1
         await repo.finish(row.id, ctx.instance_id, DeliveryStatus.CANCELLED, now, "not_reachable")
+        return ()
+    # The young person's daily budget of unsolicited messages (bot/services/message_budget.py).
+    if not await budget.allows(person, row.kind, row.id, compose_ctx.now):
+        report.cancelled += 1
+        await repo.finish(row.id, ctx.instance_id, DeliveryStatus.CANCELLED, now, "over_budget")
         return ()
     composer = ctx.registry.composer(row.kind)
     if composer is None:

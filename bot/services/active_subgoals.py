@@ -3,14 +3,19 @@ municipality's catalogue says otherwise), with per-youth switches made by staff 
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.dialogs import SubgoalCatalogue
-from storage.models import Person, YouthSubgoal
+from storage.models import GoalStatus, Person, YouthSubgoal
+from storage.repositories.goals import GoalsRepository
 from storage.repositories.progress import ProgressRepository
+
+# The weekly self-rating asks about this many sub-goals at most.
+WEEKLY_RATING_MAX = 3
 
 
 class ActiveSubgoals:
@@ -29,6 +34,33 @@ class ActiveSubgoals:
             else:
                 active.discard(row.subgoal)
         return self.catalogue.ordered(sorted(active))
+
+    async def working_on(self, youth_id: int, limit: int = WEEKLY_RATING_MAX) -> list[str]:
+        """The active sub-goals the young person is working on, at most ``limit``, for the
+        weekly self-rating (the full set belongs to the periodic review with the mentor).
+
+        First the sub-goals of their open goals, then the ones their mentor switched on for
+        them, then the ones they rated longest ago (never rated first) — so over the weeks
+        every active sub-goal still comes round. In catalogue order."""
+        active = await self.of(youth_id)
+        chosen: list[str] = []
+
+        def take(subgoal: str | None) -> None:
+            if subgoal in active and subgoal not in chosen and len(chosen) < limit:
+                chosen.append(subgoal)
+
+        for goal in await GoalsRepository(self.session).goals_of(youth_id, [GoalStatus.ACTIVE]):
+            take(goal.subgoal)
+        for row in await self.repo.subgoal_overrides(youth_id):
+            if row.active:
+                take(row.subgoal)
+        last_rated: dict[str, date] = {}
+        for rating in await self.repo.ratings(youth_id, source="self"):
+            last_rated[rating.subgoal] = rating.local_date
+        longest_ago = sorted(active, key=lambda s: (last_rated.get(s, date.min), active.index(s)))
+        for subgoal in longest_ago:
+            take(subgoal)
+        return self.catalogue.ordered(sorted(chosen))
 
     async def switch(self, youth: Person, subgoal: str, active: bool, by: Person | None) -> None:
         """Switches one sub-goal on or off for this youth (staff or the mentor decide)."""

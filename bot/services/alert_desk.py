@@ -28,8 +28,8 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.alerts import ALERT_DELIVERY, AlertService
 from bot.services.checkin_schedule import DayStatus, local_moment
-from bot.services.report_facts import low_mood_run, missed_run
-from storage.models import Alert, AlertKind, CheckinStatus, DeliveryStatus, Person, Role
+from bot.services.figures import day_status, low_mood_run, missed_run
+from storage.models import Alert, AlertKind, DeliveryStatus, Person, Role
 from storage.repositories.audit import AuditRepository
 from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
 from storage.repositories.people import PeopleRepository
@@ -42,12 +42,6 @@ from storage.repositories.reporting import (
 ESCALATION_DELIVERY = "alert_escalation"
 DEFAULT_QUIET = ("21:00", "07:00")
 _LOOKBACK_DAYS = 60
-_STATUS = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-}
 
 
 def _clock_time(value: str) -> time:
@@ -208,7 +202,7 @@ class AlertDesk:
         rows = await ReportReadsRepository(self.session).checkin_days(
             youth.id, day - timedelta(days=_LOOKBACK_DAYS), day - timedelta(days=1)
         )
-        records = [(row.local_date, _STATUS.get(row.status, DayStatus.MISSED)) for row in rows]
+        records = [(row.local_date, day_status(row.status, row.local_date, day)) for row in rows]
         run = missed_run(records)
         if run != days_in_a_row:
             return None

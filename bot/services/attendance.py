@@ -466,11 +466,18 @@ class AttendanceService:
     async def week_summary(self, youth_id: int, week: date) -> AttendanceWeekSummary:
         """The read API for the weekly mentor summary: one week's counts per status, the
         absences with their reasons, the rate and the run as of that week's end (or now)."""
+        monday = week_start(week)
+        return await self.period_summary(youth_id, monday, monday + timedelta(days=6))
+
+    async def period_summary(
+        self, youth_id: int, first: date, last: date
+    ) -> AttendanceWeekSummary:
+        """The same for any local dates first..last (a summary sent on another weekday, the
+        mentor's "status now" over the last 7 days): exactly those days, never the ISO week."""
         youth = await PeopleRepository(self.session).by_id(youth_id)
         if youth is None:
             raise LookupError("no such youth")
-        monday = week_start(week)
-        sunday = monday + timedelta(days=6)
+        monday, sunday = first, last
         zone = ZoneInfo(youth.timezone)
         week_end = datetime.combine(sunday + timedelta(days=1), datetime.min.time(), zone)
         as_of = min(self.clock.now(), week_end)

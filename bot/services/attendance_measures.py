@@ -12,7 +12,7 @@ The rules, in plain words:
 - Weeks run Monday to Sunday by local date. A week is a success when the youth showed up at
   least once and the rate is at least 80 %.
 - Trend: the rate over the last 4 weeks against the last 12; "up"/"down" when they differ by
-  at least 5 percentage points, else "steady"; None without enough data.
+  at least 5 percentage points, else "steady"; None without data from before the last 4 weeks.
 """
 
 from __future__ import annotations
@@ -183,13 +183,16 @@ def trend(rate_4w: float | None, rate_12w: float | None) -> str | None:
 def stability(outcomes: Sequence[OccurrenceOutcome], today: date) -> Stability:
     weeks = weekly(outcomes, today, 12)
     rate_4w, rate_12w = _rate_over(weeks[-4:]), _rate_over(weeks)
+    # A trend compares the last 4 weeks with what came before: none without earlier weeks
+    # (one week of data is not "steady").
+    earlier = any(week.tally.expected for week in weeks[:-4])
     return Stability(
         weeks=tuple(weeks),
         current_run=current_run(outcomes),
         consecutive_absences=consecutive_absences(outcomes),
         rate_4w=rate_4w,
         rate_12w=rate_12w,
-        trend=trend(rate_4w, rate_12w),
+        trend=trend(rate_4w, rate_12w) if earlier else None,
     )
 
 

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.figures import Period, ReportSources, day_status, weekly_series
 from bot.services.report_chart import ChartLabels, ChartRenderer
-from bot.services.report_facts import Period, ReportSources, weekly_series
-from storage.models import Person
+from storage.models import CheckinStatus, Person
 from storage.repositories.reporting import MentorNotesRepository, ReportReadsRepository
 
 if TYPE_CHECKING:
@@ -65,13 +65,16 @@ async def gather_rows(
     rows: list[ExportRow] = []
     steps = 5
     for day in await reads.checkin_days(youth.id, period.first, period.last):
+        # Counted as every figure counts it (kept, missed, skipped, open, paused).
+        status = day_status(day.status, day.local_date, period.last)
+        unfinished = "unfinished" if day.status == CheckinStatus.PARTIAL.value else None
         rows.append(
             ExportRow(
                 "checkin",
                 day.local_date,
                 "status",
-                day.status,
-                _pairs(mood=day.mood, energy=day.energy),
+                status.value,
+                _pairs(mood=day.mood, energy=day.energy, note=unfinished),
             )
         )
     progress(1, steps)

@@ -85,6 +85,12 @@ def due_checkin_dates(schedule: CheckinSchedule, start: datetime, end: datetime)
     ]
 
 
+def next_checkin_day(schedule: CheckinSchedule, now: datetime) -> date | None:
+    """The local date of the first check-in after ``now`` (None: no day is chosen)."""
+    days = due_checkin_dates(schedule, now, now + timedelta(days=15))
+    return days[0] if days else None
+
+
 def reminder_due_at(checkin_due: datetime, reminder_delay_minutes: int) -> datetime:
     return checkin_due + timedelta(minutes=reminder_delay_minutes)
 

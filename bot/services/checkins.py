@@ -1,7 +1,8 @@
 """The daily check-in: which day a run is about, honest streaks, skip and snooze.
 
-Statuses per day: sent → answered | skipped | missed (a sent check-in still unanswered when a
-later day's check-in starts). Paused days have no row: neither a miss nor a streak break.
+Statuses per day: sent → partial (first question answered) → answered | skipped | missed (a
+sent check-in still unanswered when a later day's check-in starts). Paused days have no row:
+neither a miss nor a streak break.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.services.dialog_runner import (
     RunTurn,
     new_run_token,
 )
+from bot.services.figures import day_status, is_answered
 from storage.models import CheckinDay, CheckinStatus, DeliveryStatus, Person
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.deliveries import DeliveriesRepository, NewDelivery
@@ -33,13 +35,6 @@ CHECKIN_SCRIPT = "daily_checkin"
 CHECKIN_PURPOSE = "checkin"
 CHECKIN_LATER = "checkin_later"
 STANDING_DAYS = 120  # how far back a streak is counted
-_STATUS = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-    CheckinStatus.SENT.value: DayStatus.OPEN,
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class CheckinStanding:
 
 def standing_of(rows: Sequence[CheckinDay]) -> CheckinStanding:
     """The streak and the missed days in a row, from the days before the one asked about."""
-    records = [(row.local_date, _STATUS[row.status]) for row in rows]
+    records = [(row.local_date, day_status(row.status, row.local_date)) for row in rows]
     missed = 0
     for _day, status in sorted(records, reverse=True):
         if status is DayStatus.MISSED:
@@ -108,7 +103,7 @@ class CheckinService:
 
     async def skip(self, person: Person, conversation: ConversationStore, day: date) -> None:
         row = await self.days.get_or_create(person.id, day, CheckinStatus.SKIPPED)
-        if row.status != CheckinStatus.ANSWERED.value:
+        if not is_answered(row.status):
             row.status = CheckinStatus.SKIPPED.value
         await self._drop_open_run(conversation, day)
         await self.session.commit()
@@ -137,14 +132,24 @@ class CheckinService:
 
 
 async def _set_day(
-    session: AsyncSession, person: Person, day: date, status: CheckinStatus, values: dict[str, Any]
+    session: AsyncSession,
+    person: Person,
+    day: date,
+    status: CheckinStatus,
+    values: dict[str, Any],
+    answered_at: datetime | None = None,
 ) -> None:
-    """One UPDATE of the day's row on the hot path (a tap); the row is made if it is missing."""
+    """One UPDATE of the day's row on the hot path (a tap); the row is made if it is missing.
+    ``answered_at``: an answer came in — the day counts as kept from its first answer."""
     days = CheckinDaysRepository(session)
-    if values and not await days.set_values(person.id, day, values):
+    if not values and answered_at is None:
+        return
+    if not await days.set_values(person.id, day, values, answered_at=answered_at):
         row = await days.get_or_create(person.id, day, status)
         for name, value in values.items():
             setattr(row, name, value)
+        if answered_at is not None and not is_answered(row.status):
+            row.status, row.answered_at = CheckinStatus.PARTIAL.value, answered_at
 
 
 async def _on_recorded(
@@ -154,7 +159,8 @@ async def _on_recorded(
     for item in turn.recorded:
         if item.metric in ("mood", "energy") and isinstance(item.value, int):
             values[item.metric] = item.value
-    await _set_day(session, person, info.for_date, CheckinStatus.SENT, values)
+    answered_at = now if turn.recorded else None  # the first answer makes the day kept
+    await _set_day(session, person, info.for_date, CheckinStatus.SENT, values, answered_at)
 
 
 async def _on_finished(

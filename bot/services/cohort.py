@@ -2,8 +2,9 @@
 rate and alerts open, over the last 7 days.
 
 "Active" means a youth with a current mentor link who has not left and is not paused today.
-The check-in rate is kept ÷ asked (answered ÷ answered+skipped+missed+open); the attendance
-rate comes from the attendance feature (None while it has no source or nothing was planned).
+The check-in and attendance figures are the ones every report shows (bot/services/figures.py):
+kept ÷ asked for check-ins (a partly answered check-in is kept, one still open today is not
+asked yet), showed up ÷ expected for attendance (None while nothing was planned).
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.services.figures import Period, ReportSources, checkin_facts
 from bot.services.joint_review import moved_up_share
-from bot.services.report_facts import Period, ReportSources
 from storage.models import Person, YouthSettings
 from storage.repositories.audit import AuditRepository
 from storage.repositories.people import PeopleRepository
-from storage.repositories.reporting import CheckinTally, ReportReadsRepository
+from storage.repositories.reporting import ReportReadsRepository
+
+
+@dataclass(frozen=True)
+class CheckinTally:
+    youth_id: int
+    asked: int
+    kept: int
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,12 @@ class CohortService:
         active = {i for i in youth_ids if await self._is_active(youths[i])}
         today = now.astimezone(self.zone).date()
         period = Period.week_before(today + timedelta(days=1))
-        tallies = await reads.checkin_tallies(sorted(active), period.first, period.last)
+        tallies: dict[int, CheckinTally] = {}
+        for youth_id in sorted(active):
+            counted = await checkin_facts(
+                self.session, youths[youth_id], period, self.sources.low_mood_max, today
+            )
+            tallies[youth_id] = CheckinTally(youth_id, counted.asked, counted.kept)
         alerts = await reads.open_alert_counts(youth_ids)
         attendance: dict[int, tuple[int, int]] = {}
         if self.sources.attendance is not None:

@@ -24,8 +24,8 @@ from bot.services.attendance import AttendanceService
 from bot.services.attendance_measures import Outcome
 from bot.services.checkin_schedule import local_moment
 from bot.services.demand_ladder import Rung, Suggestion, person_ladder, suggest
+from bot.services.figures import DemandFact, Period
 from bot.services.prompt_library import LibrarySource, resolve_library
-from bot.services.report_facts import DemandFact, Period
 from storage.models import DeliveryStatus, Person
 from storage.models.demands import Demand, DemandStatus
 from storage.repositories.audit import AuditRepository

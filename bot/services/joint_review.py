@@ -29,7 +29,7 @@ from bot.dialogs import SubgoalCatalogue
 from bot.services.access import AccessService
 from bot.services.active_subgoals import ActiveSubgoals
 from bot.services.checkin_schedule import local_moment
-from bot.services.report_facts import SubgoalDistance
+from bot.services.figures import SubgoalDistance
 from storage.models import Person
 from storage.models.joint_reviews import JointRating, JointReview
 from storage.repositories.audit import AuditRepository

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.access import AccessService
-from bot.services.report_facts import MentorNoteFact, ReportSources
+from bot.services.figures import MentorNoteFact, ReportSources
 from bot.services.script_triggers import emit_event
 from bot.services.weekly_summary import ReportAccessDenied, SummaryService
 from storage.models import MentorSettings, Person, Role

@@ -12,9 +12,9 @@ from bot.clock import Clock
 from bot.dialogs import SubgoalCatalogue
 from bot.services.active_subgoals import ActiveSubgoals
 from bot.services.demands import DemandService
+from bot.services.figures import MethodFacts, Period, ReportSources
 from bot.services.joint_review import JointReviews, Rater
 from bot.services.prompt_library import LibrarySource
-from bot.services.report_facts import MethodFacts, Period, ReportSources
 from bot.services.subgoal_measures import measures_in
 from bot.services.talk_requests import TalkRequests
 from storage.models import Person

@@ -92,7 +92,7 @@ class MotivationFlows:
             SCRIPTS[SELF_RATING],
             purpose=SELF_RATING,
             for_date=day,
-            active_subgoals=await self.active.of(person.id),
+            active_subgoals=await self.active.working_on(person.id),
         )
 
     async def begin_success(self, person: Person, conversation: ConversationStore) -> RunTurn:

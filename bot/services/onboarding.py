@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services import invite_codes
+from bot.services.checkin_schedule import next_checkin_day, parse_schedule
 from storage.models import Invite, Person, Role
 from storage.repositories.audit import AuditRepository
 from storage.repositories.consents import ConsentsRepository
@@ -153,13 +154,16 @@ class OnboardingService:
         await self.session.commit()
         return person, role
 
-    async def set_checkin_time(self, person: Person, time_of_day: str) -> None:
+    async def set_checkin_time(self, person: Person, time_of_day: str) -> date | None:
+        """Saves the time; returns the local date of the first check-in from now on."""
         now = self.clock.now()
         settings = await YouthSettingsRepository(self.session).get_or_create(person.id, now)
         settings.checkin_time = time_of_day
         settings.updated_at = now
         person.onboarded_at = person.onboarded_at or now
         await self.session.commit()
+        schedule = parse_schedule(time_of_day, settings.checkin_days, person.timezone)
+        return next_checkin_day(schedule, now)
 
     async def set_locale(self, person: Person, locale: str) -> None:
         person.locale = locale

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.checkin_schedule import DayStatus, kept_and_due
-from storage.models import CheckinStatus, RatingSource, SubgoalRating
+from bot.services.figures import SHOWED_UP_SHARE, day_status
+from storage.models import RatingSource, SubgoalRating
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.progress import ProgressRepository
 
@@ -27,16 +28,7 @@ HISTORY_DAYS = 366
 NOT_SIGNALS = frozenset(
     {"self_rating", "success", "note", "attendance_note", "goal", "support_offer"}
 )
-# Attendance answers as a share of showing up (a cancellation with notice is left out).
-ATTENDANCE_SCORE = {"attended": 100.0, "late": 75.0, "left_early": 50.0, "absent": 0.0}
 CHECKIN_KEPT = "checkin_kept"
-_DAY_STATUS = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-    CheckinStatus.SENT.value: DayStatus.OPEN,
-}
 
 Point = tuple[date, float]
 
@@ -86,13 +78,15 @@ def weekly_means(values: Sequence[Point]) -> list[Point]:
 
 def signal_value(metric: str | None, raw: object) -> float | None:
     """A tagged answer as a number: scales and numbers as they are, yes/no as 100/0,
-    attendance as a share of showing up; other choices are not measures."""
+    attendance as a share of showing up (late counts as showing up, as in the summary);
+    other choices are not measures."""
     if isinstance(raw, bool):
         return 100.0 if raw else 0.0
     if isinstance(raw, int | float):
         return float(raw)
     if metric == "attendance" and isinstance(raw, str):
-        return ATTENDANCE_SCORE.get(raw)
+        share = SHOWED_UP_SHARE.get(raw)  # the same rule as every attendance figure
+        return None if share is None else 100.0 * share
     return None
 
 
@@ -158,7 +152,7 @@ class ProgressionService:
         weeks: dict[date, list[tuple[date, DayStatus]]] = defaultdict(list)
         for row in rows:
             monday = row.local_date - timedelta(days=row.local_date.weekday())
-            weeks[monday].append((row.local_date, _DAY_STATUS[row.status]))
+            weeks[monday].append((row.local_date, day_status(row.status, row.local_date, today)))
         points: list[Point] = []
         for monday, records in sorted(weeks.items()):
             count = kept_and_due(records)

@@ -6,7 +6,7 @@ renders it in the youth's language. The scheduler sends it (delivery kind "promp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.dialogs import SubgoalCatalogue, render_localized
 from bot.services.active_subgoals import ActiveSubgoals
 from bot.services.checkin_schedule import DayStatus, current_streak
+from bot.services.figures import day_status
 from bot.services.prompt_library import LibrarySource, resolve_library
 from bot.services.prompt_rules import (
     REPEAT_WINDOW_DAYS,
@@ -25,7 +26,7 @@ from bot.services.prompt_rules import (
 )
 from bot.services.ratings import RatingService
 from bot.services.successes import SuccessService, iso_week_key, local_day
-from storage.models import CheckinStatus, Person, SentPrompt, StepStatus, SuccessKind
+from storage.models import Person, SentPrompt, StepStatus, SuccessKind
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.goals import GoalsRepository
 from storage.repositories.motivation import MotivationRepository
@@ -33,13 +34,6 @@ from storage.repositories.motivation import MotivationRepository
 CELEBRATE_STEPS_WITHIN_DAYS = 2
 CELEBRATE_RATINGS_WITHIN_DAYS = 7
 DROPPED_WITHIN_DAYS = 14
-_STATUS = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-    CheckinStatus.SENT.value: DayStatus.OPEN,
-}
 
 
 @dataclass(frozen=True)
@@ -88,6 +82,19 @@ class PromptService:
         await self.session.commit()
         return self.render(youth, choice) if recorded else None
 
+    async def asked_since(self, youth: Person, since: datetime) -> bool:
+        """Did the latest prompt sent since ``since`` ask the young person something?"""
+        sent = await self.repo.prompts_since(youth.id, local_day(youth, since))
+        latest = next((row for row in sent if row.sent_at >= since), None)
+        if latest is None:
+            return False
+        library = await resolve_library(self.library)
+        try:
+            prompt = library.prompt(latest.prompt_id)
+        except KeyError:
+            return False
+        return any("?" in text for text in prompt.text.values())
+
     def render(self, youth: Person, choice: PromptChoice) -> RenderedPrompt:
         locale = youth.locale or self.default_locale
         values: dict[str, object] = {"first_name": youth.first_name, **choice.variables}
@@ -101,7 +108,7 @@ class PromptService:
         days = await CheckinDaysRepository(self.session).between(
             youth.id, today - timedelta(days=200), today
         )
-        records = [(row.local_date, _STATUS[row.status]) for row in days]
+        records = [(row.local_date, day_status(row.status, row.local_date, today)) for row in days]
         week_ago = today - timedelta(days=6)
         moods = [r.mood for r in reversed(days) if r.mood is not None and r.local_date >= week_ago]
         return PromptFacts(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.services.report_facts import WeeklySeries
+from bot.services.figures import WeeklySeries
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -2,8 +2,8 @@
 read APIs (AttendanceService.week_summary; ProgressReads.successes / goal_steps_summary /
 rating_changes; the stored sub-goal ratings) to reporting's facts.
 
-Their read APIs are per ISO week; a summary's 7 days are one ISO week when it is sent on a
-Monday (the default). For another weekday, the adapters report the ISO week the period ends in.
+Attendance is counted over exactly the period's dates (AttendanceService.period_summary); the
+goals feature's read APIs are per ISO week, and report the ISO week the period ends in.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from bot.clock import Clock
 from bot.dialogs import PromptLibrary
 from bot.services.attendance import AttendanceService
 from bot.services.attendance_measures import weekly
-from bot.services.progress_reads import ProgressReads
-from bot.services.report_facts import (
+from bot.services.figures import (
     Absence,
     AttendanceFacts,
     GoalStepFacts,
@@ -27,6 +26,7 @@ from bot.services.report_facts import (
     ReportSources,
     Success,
 )
+from bot.services.progress_reads import ProgressReads
 from storage.models import Person
 from storage.repositories.progress import ProgressRepository
 
@@ -38,7 +38,9 @@ class AttendanceFromFeature:
     async def period(
         self, session: AsyncSession, youth: Person, period: Period
     ) -> AttendanceFacts | None:
-        week = await AttendanceService(session, self.clock).week_summary(youth.id, period.last)
+        week = await AttendanceService(session, self.clock).period_summary(
+            youth.id, period.first, period.last
+        )
         counts = week.counts
         return AttendanceFacts(
             expected=week.showed_up + counts.get("absent", 0),

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.report_facts import MeasureFact, Period
+from bot.services.figures import MeasureFact, Period
 from storage.models import Answer
 from storage.repositories.reporting import ReportReadsRepository
 

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.checkin_schedule import DayStatus, current_streak
+from bot.services.figures import day_status
 from bot.services.script_triggers import emit_event
-from storage.models import CheckinStatus, Person, Success, SuccessKind
+from storage.models import Person, Success, SuccessKind
 from storage.repositories.checkins import CheckinDaysRepository
 from storage.repositories.motivation import MotivationRepository
 from storage.repositories.progress import ProgressRepository
@@ -25,13 +26,6 @@ STREAK_MILESTONES = (5, 10, 20, 30, 50, 75, 100)
 # Attendance answers (metric "attendance") that count as showing up; "cancelled" is neutral.
 SHOWED_UP = frozenset({"attended", "late", "left_early"})
 ATTENDED_WEEK_MINIMUM = 3
-_KEPT = {
-    CheckinStatus.ANSWERED.value: DayStatus.KEPT,
-    CheckinStatus.SKIPPED.value: DayStatus.SKIPPED,
-    CheckinStatus.MISSED.value: DayStatus.MISSED,
-    CheckinStatus.PAUSED.value: DayStatus.PAUSED,
-    CheckinStatus.SENT.value: DayStatus.OPEN,
-}
 
 
 @dataclass(frozen=True)
@@ -112,7 +106,7 @@ class SuccessService:
         days = await CheckinDaysRepository(self.session).between(
             youth.id, today - timedelta(days=200), today
         )
-        records = [(row.local_date, _KEPT[row.status]) for row in days]
+        records = [(row.local_date, day_status(row.status, row.local_date, today)) for row in days]
         streak = current_streak(records)
         kept_today = any(d == today and s is DayStatus.KEPT for d, s in records)
         if kept_today and streak in STREAK_MILESTONES:

@@ -25,7 +25,7 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.alert_desk import quiet_until
 from bot.services.checkin_schedule import local_moment
-from bot.services.report_facts import Period, TalkFigures
+from bot.services.figures import Period, TalkFigures
 from storage.models import DeliveryStatus, Person, Role
 from storage.models.talk_requests import TalkRequest
 from storage.repositories.audit import AuditRepository

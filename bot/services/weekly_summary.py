@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.checkin_schedule import local_moment
-from bot.services.report_facts import (
+from bot.services.figures import (
     Period,
     ReportSources,
     WeekFacts,
@@ -128,7 +128,9 @@ class SummaryService:
         """The last 7 days up to today, on demand."""
         youth = await self.readable_youth(reader, youth_id, "status")
         today = self.clock.now().astimezone(ZoneInfo(youth.timezone)).date()
-        facts = await gather_week_facts(self.session, youth, Period.last_days(today), self.sources)
+        facts = await gather_week_facts(
+            self.session, youth, Period.last_days(today), self.sources, today=today
+        )
         await self.session.commit()
         return YouthReport(youth, facts)
 

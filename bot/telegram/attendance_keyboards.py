@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services.plan_form import Draft, Step, end_choices
+from bot.telegram import figure_format
 from bot.telegram.attendance_texts import kind_label, weekday_name
 from bot.telegram.callbacks import pack_day
 from storage.models.attendance import Activity, ActivityKind
@@ -205,7 +206,7 @@ def step_keyboard(step: Step, draft: Draft, today: date) -> InlineKeyboardMarkup
                 if offset == 0
                 else _("Tomorrow")
                 if offset == 1
-                else f"{weekday_name(day.isoweekday())} {day:%d.%m}"
+                else f"{weekday_name(day.isoweekday())} {figure_format.day_label(day)}"
             )
             builder.button(text=label, callback_data=_form(step, day.isoformat()))
         builder.adjust(2, 3, 2)

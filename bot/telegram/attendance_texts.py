@@ -13,6 +13,7 @@ from aiogram.utils.i18n import ngettext
 from bot.services.attendance_measures import AttendanceOverview, Outcome, Stability, WeekStats
 from bot.services.attendance_plan import Occurrence, parse_weekdays
 from bot.services.plan_form import Step
+from bot.telegram import figure_format
 from storage.models.attendance import Activity, ActivityKind
 
 CHART_WEEKS = 8
@@ -38,7 +39,7 @@ def when_text(activity: Activity) -> str:
     times = f"{activity.start_time}–{activity.end_time}"
     if activity.on_date is not None:
         day = activity.on_date
-        return f"{weekday_name(day.isoweekday())} {day:%d.%m.%Y} {times}"
+        return f"{weekday_name(day.isoweekday())} {figure_format.day_label(day)} {times}"
     days = ", ".join(weekday_name(d) for d in sorted(parse_weekdays(activity.weekdays)))
     return _("Every {days} {times}").format(days=days, times=times)
 
@@ -157,7 +158,7 @@ def _bar(rate: float | None) -> str:
 
 
 def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{round(rate * 100)} %"
+    return "–" if rate is None else figure_format.percent(rate)
 
 
 def _week_line(week: WeekStats) -> str:

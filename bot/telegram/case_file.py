@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs import SubgoalCatalogue
 from bot.services.case_export import Progress, gather_rows, to_csv, to_pdf
-from bot.services.report_facts import Period, ReportSources, gather_week_facts
+from bot.services.figures import Period, ReportSources, gather_week_facts
 from bot.telegram.report_messages import chart_labels
 from bot.telegram.summary_texts import youth_summary
 from storage.models import Person

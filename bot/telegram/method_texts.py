@@ -8,7 +8,7 @@ import html
 from aiogram.utils.i18n import gettext as _
 
 from bot.dialogs import SubgoalCatalogue
-from bot.services.report_facts import MethodFacts
+from bot.services.figures import MethodFacts
 
 
 def method_lines(

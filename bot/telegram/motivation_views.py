@@ -16,6 +16,7 @@ from bot.services.progression import CHECKIN_KEPT, Series, SubgoalProgress
 from bot.services.ratings import BeliefPoint
 from bot.services.step_ladder import Suggestion, is_missed
 from bot.services.successes import SuccessItem
+from bot.telegram import figure_format
 from storage.models import StepStatus, SuccessKind
 
 SUCCESS_LIST_LIMIT = 20
@@ -30,7 +31,7 @@ escape = _e
 
 
 def day_label(day: date) -> str:
-    return f"{day.day}/{day.month}"
+    return figure_format.day_label(day)
 
 
 def board_text(
@@ -151,23 +152,20 @@ def _clip(text: str) -> str:
     return text if len(text) <= SUCCESS_TEXT_CHARS else text[: SUCCESS_TEXT_CHARS - 1] + "…"
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _signed(value: float) -> str:
-    return f"+{value:g}" if value > 0 else f"{value:g}"
-
-
 def series_line(label: str, series: Series) -> str | None:
+    """The series' latest points; a change only once there are two points to compare."""
     change = series.change
     if change is None:
         return None
-    points = " → ".join(_number(value) for _day, value in series.points[-6:])
-    parts = [_("{change} since start").format(change=_signed(change.since_start))]
+    points = " → ".join(figure_format.number(value) for _day, value in series.points[-6:])
+    if len(series.points) < 2:
+        return f"{label}: {points}"
+    parts = [_("{change} since start").format(change=figure_format.signed(change.since_start))]
     if change.since_last_month is not None:
         parts.append(
-            _("{change} since last month").format(change=_signed(change.since_last_month))
+            _("{change} since last month").format(
+                change=figure_format.signed(change.since_last_month)
+            )
         )
     return f"{label}: {points} ({', '.join(parts)})"
 

@@ -29,6 +29,18 @@ def settings_menu() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def staff_settings_menu(*, is_mentor: bool) -> InlineKeyboardMarkup:
+    """A mentor's or staff member's settings: their language, and a mentor's summary."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Language"), callback_data=SettingsAction(action="lang"))
+    if is_mentor:
+        builder.button(
+            text=_("Summary day and time"), callback_data=SettingsAction(action="summary")
+        )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
 def time_menu() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for choice in CHECKIN_TIME_CHOICES:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from aiogram.utils.i18n import gettext as _
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import SubgoalCatalogue
-from bot.services.report_facts import Success, WeekFacts
+from bot.services.figures import Success, WeekFacts
+from bot.telegram import figure_format
 from bot.telegram.method_texts import method_lines
 
 TELEGRAM_TEXT_LIMIT = 4096
@@ -28,20 +28,14 @@ def week_label(day: date, locale: str) -> str:
     return _("week {week}").format(week=day.isocalendar().week)
 
 
-def short_date(day: date, locale: str) -> str:
-    return format_date(day, "d. MMM", locale=locale)
-
-
-def weekday(day: date, locale: str) -> str:
-    return format_date(day, "EEE", locale=locale)
+short_date = figure_format.day_label
+weekday = figure_format.weekday_short
+percent = figure_format.percent
 
 
 def number(value: float, locale: str) -> str:
-    return format_decimal(round(value, 1), "0.0", locale=locale)
-
-
-def percent(value: float, locale: str) -> str:
-    return format_percent(value, "0 %", locale=locale)
+    """Averages keep one decimal (4,0), so a week reads the same from week to week."""
+    return figure_format.format_decimal(round(value, 1), "0.0", locale=locale)
 
 
 def trend_arrow(now: float | None, before: float | None) -> str:
@@ -126,9 +120,19 @@ def concern_texts(facts: WeekFacts, locale: str) -> list[str]:
     found: list[str] = []
     c = facts.concerns
     if c.missed_run >= 2:
-        found.append(_("{days} check-ins missed in a row").format(days=c.missed_run))
+        found.append(
+            ngettext(
+                "{count} check-in missed in a row", "{count} check-ins missed in a row",
+                c.missed_run,
+            ).format(count=c.missed_run)
+        )
     if c.low_mood_run >= 2:
-        found.append(_("low mood {days} days in a row").format(days=c.low_mood_run))
+        found.append(
+            ngettext(
+                "low mood {count} day in a row", "low mood {count} days in a row",
+                c.low_mood_run,
+            ).format(count=c.low_mood_run)
+        )
     if c.unreachable_since is not None:
         found.append(
             _("has blocked Fremad since {day}").format(
@@ -141,21 +145,38 @@ def concern_texts(facts: WeekFacts, locale: str) -> list[str]:
         found.append(_("paused"))
     if "crisis" in c.open_alerts:
         found.append(_("crisis alert not acknowledged"))
+    elif c.crisis_acknowledged:
+        found.append(
+            ngettext(
+                "{count} crisis alert this week (acknowledged)",
+                "{count} crisis alerts this week (acknowledged)",
+                c.crisis_acknowledged,
+            ).format(count=c.crisis_acknowledged)
+        )
     return found
 
 
 def success_text(success: Success, locale: str, catalogue: SubgoalCatalogue) -> str:
     kind, value, text = success.kind, success.value, success.text
+    count = int(value) if isinstance(value, int | float) else 0
     if kind == "all_checkins":
-        return _("every check-in kept ({count})").format(count=value)
+        return ngettext(
+            "every check-in kept ({count} day)", "every check-in kept ({count} days)", count
+        ).format(count=count)
     if kind == "checkins_kept":
-        return _("{count} check-ins kept").format(count=value)
+        return ngettext("{count} check-in kept", "{count} check-ins kept", count).format(
+            count=count
+        )
     if kind == "mood_up":
         return _("mood went up")
     if kind == "came_back":
         return _("came back after missed days")
     if kind == "attendance_full":
-        return _("showed up for everything planned ({count})").format(count=value)
+        return ngettext(
+            "showed up for everything planned ({count} time)",
+            "showed up for everything planned ({count} times)",
+            count,
+        ).format(count=count)
     if kind == "step_done" and text:
         return _("did “{step}”").format(step=html.escape(text))
     if kind == "rating_up" and text:
@@ -181,7 +202,7 @@ def opening_line(facts: WeekFacts, catalogue: SubgoalCatalogue, locale: str) -> 
             ).format(name=name)
         if kind == "all_checkins":
             return _(
-                "You checked in every single day this week, {name} — that's showing up, "
+                "You kept every check-in this week, {name} — that's showing up, "
                 "and it counts. What helped you keep it going?"
             ).format(name=name)
         if kind == "rating_up" and success.text:
@@ -204,10 +225,14 @@ def opening_line(facts: WeekFacts, catalogue: SubgoalCatalogue, locale: str) -> 
                 "made the difference?"
             ).format(name=name)
         if kind == "checkins_kept":
-            return _(
+            count = int(success.value or 0)
+            return ngettext(
+                "You checked in {count} day this week, {name}. I noticed — how did you "
+                "manage that?",
                 "You checked in {count} days this week, {name}. I noticed — how did you "
-                "manage that?"
-            ).format(count=success.value, name=name)
+                "manage that?",
+                count,
+            ).format(count=count, name=name)
     return _(
         "I believe you can take the next step, {name}. What is one thing that went OK "
         "this week, however small?"
@@ -239,12 +264,26 @@ def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
 
 def _checkin_line(facts: WeekFacts, locale: str) -> str:
     c = facts.checkins
-    line = _("✅ Check-ins: {kept} of {asked}").format(kept=c.kept, asked=c.asked)
+    if not c.asked:
+        return _("✅ Check-ins: none due yet")
+    line = ngettext(
+        "✅ Check-ins: {kept} of {asked}", "✅ Check-ins: {kept} of {asked}", c.asked
+    ).format(kept=c.kept, asked=c.asked)
     extras = []
+    if c.partial:
+        extras.append(
+            ngettext("{count} unfinished", "{count} unfinished", c.partial).format(
+                count=c.partial
+            )
+        )
     if c.skipped:
-        extras.append(_("{count} skipped").format(count=c.skipped))
+        extras.append(
+            ngettext("{count} skipped", "{count} skipped", c.skipped).format(count=c.skipped)
+        )
     if c.missed:
-        extras.append(_("{count} missed").format(count=c.missed))
+        extras.append(
+            ngettext("{count} missed", "{count} missed", c.missed).format(count=c.missed)
+        )
     return f"{line} ({', '.join(extras)})" if extras else line
 
 
@@ -269,11 +308,13 @@ def _attendance_line(facts: WeekFacts, locale: str) -> str:
     assert a is not None
     if not a.expected:
         return _("📍 Attendance: nothing planned")
-    line = _("📍 Attendance: {rate} ({shown} of {expected}").format(
-        rate=percent(a.rate or 0, locale), shown=a.attended + a.late, expected=a.expected
-    )
+    line = ngettext(
+        "📍 Attendance: {rate} ({shown} of {expected}",
+        "📍 Attendance: {rate} ({shown} of {expected}",
+        a.expected,
+    ).format(rate=percent(a.rate or 0, locale), shown=a.attended + a.late, expected=a.expected)
     if a.late:
-        line += _(", {count} late").format(count=a.late)
+        line += ngettext(", {count} late", ", {count} late", a.late).format(count=a.late)
     line += ")"
     if a.absences:
         reasons = ", ".join(
@@ -297,7 +338,10 @@ def absence_reason(reason: str | None) -> str:
 def _steps_line(facts: WeekFacts, locale: str) -> str:
     steps = facts.goal_steps
     assert steps is not None
-    line = _("🎯 Goal steps: {done} done").format(done=len(steps.done))
+    done = len(steps.done)
+    line = ngettext("🎯 Goal steps: {count} done", "🎯 Goal steps: {count} done", done).format(
+        count=done
+    )
     if steps.due:
         due = ", ".join(
             f"“{html.escape(_clip(text, 60))}” ({short_date(day, locale)})"

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.services.alert_desk import AckResult, AlertDesk
+from bot.services.figures import Period
 from bot.services.mentor_desk import MentorDesk
 from bot.services.ratings import (
     BELIEF_MAX,
@@ -18,7 +19,6 @@ from bot.services.ratings import (
     NotYourYouth,
     RatingService,
 )
-from bot.services.report_facts import Period
 from bot.services.weekly_summary import ReportAccessDenied
 from bot.telegram.case_file import build_export
 from bot.web.app import access, console_of, db, locale_of, not_found, render, see_other, signed_in

@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.services.access import AccessService
-from bot.services.ratings import youths_for
-from bot.services.report_facts import (
+from bot.services.figures import (
     MentorNoteFact,
     Period,
     ReportSources,
@@ -26,6 +25,7 @@ from bot.services.report_facts import (
     gather_week_facts,
     weekly_series,
 )
+from bot.services.ratings import youths_for
 from storage.models import Alert, AlertKind, MentorBelief, Person, SentSummary
 from storage.repositories.progress import ProgressRepository
 from storage.repositories.reporting import ReportReadsRepository, SentSummariesRepository

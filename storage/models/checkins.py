@@ -14,6 +14,8 @@ from storage.models.base import Base, UtcDateTime
 class CheckinStatus(StrEnum):
     SENT = "sent"  # asked, not answered yet
     ANSWERED = "answered"
+    # The first question was answered, the rest not (yet): kept, and may be finished that day.
+    PARTIAL = "partial"
     SKIPPED = "skipped"  # the youth tapped "skip today": honest, not a miss
     MISSED = "missed"
     PAUSED = "paused"

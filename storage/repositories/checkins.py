@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckinDay, CheckinStatus
@@ -30,9 +30,28 @@ class CheckinDaysRepository:
             await self.session.flush()
         return row
 
-    async def set_values(self, person_id: int, day: date, values: dict[str, Any]) -> bool:
+    async def set_values(
+        self,
+        person_id: int,
+        day: date,
+        values: dict[str, Any],
+        *,
+        answered_at: datetime | None = None,
+    ) -> bool:
         """Sets columns of the day's row in ONE statement, without reading it first (the
-        check-in hooks run on every tap). False if the day has no row."""
+        check-in hooks run on every tap). With ``answered_at``, a day still sent (or missed)
+        becomes partly answered in the same statement. False if the day has no row."""
+        if answered_at is not None:
+            unanswered = CheckinDay.status.in_(
+                (CheckinStatus.SENT.value, CheckinStatus.MISSED.value)
+            )
+            values = {
+                **values,
+                "status": case(
+                    (unanswered, CheckinStatus.PARTIAL.value), else_=CheckinDay.status
+                ),
+                "answered_at": case((unanswered, answered_at), else_=CheckinDay.answered_at),
+            }
         result = await self.session.execute(
             update(CheckinDay)
             .where(CheckinDay.person_id == person_id, CheckinDay.local_date == day)

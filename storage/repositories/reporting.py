@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,6 @@ from storage.models import (
     Alert,
     Answer,
     CheckinDay,
-    CheckinStatus,
     MentorLink,
     MentorNote,
     MentorSettings,
@@ -33,13 +32,6 @@ class SummaryRecipient:
     timezone: str
     weekday: int
     at: str
-
-
-@dataclass(frozen=True)
-class CheckinTally:
-    youth_id: int
-    asked: int
-    kept: int
 
 
 class MentorSettingsRepository:
@@ -209,33 +201,6 @@ class ReportReadsRepository:
             .order_by(Alert.local_date, Alert.id)
         )
         return result.scalars().all()
-
-    async def checkin_tallies(
-        self, youth_ids: Sequence[int], first: date, last: date
-    ) -> dict[int, CheckinTally]:
-        """Per youth: check-ins asked (answered, skipped, missed, open) and kept (answered)."""
-        if not youth_ids:
-            return {}
-        asked_statuses = [
-            CheckinStatus.ANSWERED.value,
-            CheckinStatus.SKIPPED.value,
-            CheckinStatus.MISSED.value,
-            CheckinStatus.SENT.value,
-        ]
-        kept = func.sum(case((CheckinDay.status == CheckinStatus.ANSWERED.value, 1), else_=0))
-        result = await self.session.execute(
-            select(CheckinDay.person_id, func.count(), kept)
-            .where(
-                CheckinDay.person_id.in_(list(youth_ids)),
-                CheckinDay.local_date >= first,
-                CheckinDay.local_date <= last,
-                CheckinDay.status.in_(asked_statuses),
-            )
-            .group_by(CheckinDay.person_id)
-        )
-        return {
-            row[0]: CheckinTally(row[0], int(row[1]), int(row[2] or 0)) for row in result.all()
-        }
 
     async def has_alert_since(self, youth_id: int, kind: str, since: datetime) -> bool:
         result = await self.session.execute(

@@ -56,7 +56,8 @@ async def test_checkin_sent_by_tick_is_answered_by_the_running_bot(
         # The same tick again sends nothing: the ledger remembers.
         assert (await _tick(live, f"{day.isoformat()}T09:01"))["sent"] == 0
 
-        await tap(ada, "2", replies=2)  # low mood: a warm word, then the offer of support
+        # Low mood: a warm word, the offer to talk, then the question (with the offer's button).
+        await tap(ada, "2", replies=3)
         await tap(ada, "Nej")
         await tap(ada, "3")
         await tap(ada, "Hviledag", replies=2)

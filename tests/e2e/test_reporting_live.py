@@ -61,5 +61,7 @@ async def test_weekly_summary_over_http(database_url: str, tmp_path: Path) -> No
         await tap(mentor, "👤 Status nu")
         assert "Ada" in mentor.last_text
         await ada.send_command("mysummary")
-        await ada.wait_for_messages()
+        # The same chart the mentor got, then the summary word for word.
+        chart, *_texts = await ada.wait_for_messages(2)
+        assert chart.kind == "photo"
         assert ada.last_text.endswith(summary.text)

@@ -52,10 +52,8 @@ async def test_reporting_reads_and_writes(any_database_url: str) -> None:
             session.add(alert)
             await session.flush()
             reads = ReportReadsRepository(session)
-            [tally] = (
-                await reads.checkin_tallies([youth.id], date(2026, 11, 16), date(2026, 11, 22))
-            ).values()
-            assert (tally.asked, tally.kept) == (3, 2)
+            days = await reads.checkin_days(youth.id, date(2026, 11, 16), date(2026, 11, 22))
+            assert [d.status for d in days].count("answered") == 2
             assert await reads.current_links() == [(mentor.id, youth.id)]
             assert await reads.open_alert_counts([youth.id]) == {youth.id: 1}
             [recipient] = await MentorSettingsRepository(session).summary_recipients()

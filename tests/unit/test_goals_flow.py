@@ -54,7 +54,7 @@ async def test_goal_with_steps_ticked_off_raises_the_next_suggestion(harness: Ha
 
     await ada.send_command("goals")
     board = ada.last_text
-    assert "Get up on time" in board and "Alarm at 7 — by 24/11" in board
+    assert "Get up on time" in board and "Alarm at 7 — by 24 Nov" in board
     assert "Next, same size: " + RESPONSIBILITY_LADDER[1] in board
     await ada.click("◻️ Alarm at 7")
     await ada.click("✅ Done")
@@ -121,7 +121,7 @@ async def test_step_gets_a_new_date_and_goal_can_be_reached(harness: Harness) ->
     await ada.click("◻️ List 3 strengths")
     await ada.click("📅 New date")
     await ada.click("In 2 weeks")
-    assert "New date: 7/12" in ada.last_text
+    assert "New date: 7 Dec" in ada.last_text
     steps = await _steps(harness)
     assert steps[0].due_date == date(2026, 12, 7) and steps[0].times_moved == 1
     await ada.send_command("goals")
@@ -139,7 +139,7 @@ async def test_a_saved_goal_shows_the_board_the_script_asks_for(harness: Harness
     await _set_goal(ada, "Responsibility and showing up", "Get up on time", "Alarm at 7")
     thanks, board = ada.messages[-2:]
     assert "Saved!" in thanks.text
-    assert "Get up on time" in board.text and "Alarm at 7 — by 24/11" in board.text
+    assert "Get up on time" in board.text and "Alarm at 7 — by 24 Nov" in board.text
     assert "◻️ Alarm at 7" in ada.buttons(board)
 
 

@@ -114,12 +114,9 @@ async def test_stale_button_and_typing_instead_of_tapping(harness: Harness) -> N
     first_consent = ada.keyboard_message()
     await ada.send_text("hvad?")
     assert ada.buttons() == ["Ja, det er fint", "Nej tak"]
+    # One open question per chat: asking again took the buttons off the first consent question.
+    assert first_consent.buttons() == []
     await ada.click("Ja, det er fint")
-    # The first consent question still shows its buttons; tapping one now does nothing harmful.
-    before = len(ada.messages)
-    await ada.click("Nej tak", in_message=first_consent)
-    assert ada.callback_answers[-1].text == "Den knap er udløbet."
-    assert len(ada.messages) == before
     await ada.click("09:00")
     assert "Velkommen" in ada.last_text
     assert await _count(harness, Person) == 1

@@ -92,6 +92,7 @@ async def _walk(
         if turn.input == "text" and turn.step_id not in reached:
             reached.add(str(turn.step_id))
             await user.send_text("I want to kill myself")
+            await _answer_the_crisis_reply(user)
         elif turn.buttons:
             keyboard = _last_dialog_keyboard(user)
             count = len(keyboard.buttons())
@@ -99,6 +100,16 @@ async def _walk(
         else:
             await user.send_text(ANSWERS.get(str(turn.input), "ok"))
     return reached
+
+
+async def _answer_the_crisis_reply(user) -> None:  # type: ignore[no-untyped-def]
+    """The crisis reply is the one open question; answering it brings the script back."""
+    for prefix in ("ca:", "cs:"):
+        for message in reversed(user.messages):
+            buttons = [b for b in message.buttons() if (b.callback_data or "").startswith(prefix)]
+            if buttons and not message.deleted:
+                await user.click_index(1 if prefix == "ca:" else len(buttons), in_message=message)
+                break
 
 
 def _last_dialog_keyboard(user):  # type: ignore[no-untyped-def]

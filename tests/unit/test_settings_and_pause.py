@@ -45,7 +45,7 @@ async def test_pause_stops_checkins_and_resume_restarts(harness: Harness) -> Non
     await harness.onboard(ada, Role.YOUTH)
     await ada.send_command("pause")
     await ada.click("En uge")
-    assert "På pause til og med 30-11-2026" in ada.last_text
+    assert "På pause til og med 30. nov." in ada.last_text
     before = len(ada.messages)
     for day in (24, 25):
         harness.clock.set(datetime(2026, 11, day, 9, 0, tzinfo=CPH))

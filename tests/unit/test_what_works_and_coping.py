@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.local_telegram import FakeUser
-from storage.models import Answer, MentorLink, SelfProfile, TalkRequest
+from storage.models import Answer, MentorLink, Role, SelfProfile, TalkRequest
 from tests.harness import Harness
 from tests.unit.reporting_support import cph, mentor_and_youths, texts
 
@@ -98,3 +98,20 @@ async def test_after_a_low_mood_an_exercise_is_offered_beside_a_person(harness: 
     # /calm offers the same, any time.
     await ada.send_command("calm")
     assert ada.buttons()[0] == "🗣 Jeg vil gerne snakke"
+
+
+async def test_an_anxiety_absence_offers_grounding_and_the_way_to_a_person(
+    harness: Harness,
+) -> None:
+    from tests.unit.test_attendance_flow import add_weekly, answer, at, tick, youth
+
+    mette = harness.user(380, "Mette", language_code="en")
+    await harness.onboard(mette, Role.MENTOR, locale_label="English")
+    ada, _person = await youth(harness, 381, mentor=380)
+    harness.clock.set(at(2026, 11, 23, 7, 0))
+    await add_weekly(ada, "Praktik", ["Mon"], "08:00", "10:00")
+    await tick(harness, at(2026, 11, 23, 10, 30))
+    await answer(ada, "absent", "anxiety")
+    await tick(harness, at(2026, 11, 23, 10, 31))
+    shown = "\n".join(m.text for m in ada.messages[-4:])
+    assert "5 things you can see" in shown
