@@ -300,9 +300,7 @@ async def check_scripts_at_start(runtime: Runtime) -> None:
     """A broken shipped script stops start-up; a broken published one is logged with
     file:line and never started (its triggers are off; a start gives the kind message)."""
     async with runtime.sessionmaker() as session:
-        shipped, published = await check_all_scripts(
-            runtime.scripts, session, runtime.clock.now()
-        )
+        shipped, published = await check_all_scripts(runtime.scripts, session, runtime.clock.now())
         await session.commit()
     for message in published:
         log.error("published script problem: %s", message)

@@ -200,10 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="one young person's records for the case file")
     export.add_argument("--youth", type=int, required=True, metavar="TELEGRAM_ID")
-    export.add_argument("--from", dest="first", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="last", type=date.fromisoformat, required=True,
-                        metavar="YYYY-MM-DD")
+    export.add_argument(
+        "--from", dest="first", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
+    export.add_argument(
+        "--to", dest="last", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
+    )
     export.add_argument("--format", choices=["csv", "pdf"], default="csv")
     export.add_argument("--out", type=Path, help="file to write (default: stdout)")
     export.set_defaults(handler=cmd_export)

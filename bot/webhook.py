@@ -52,7 +52,7 @@ class IntakeRequestHandler(SimpleRequestHandler):
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
         try:
             raw = await request.json(loads=bot.session.json_loads)
-            outcome, reply = await self.intake.take_with_reply(raw)
+            outcome, reply = await self.intake.take_with_reply(raw, webhook_reply=True)
         except (ValueError, MalformedUpdate):  # not JSON, or not an update
             return web.json_response({"ok": False}, status=400)
         if outcome is Intake.RETRY:

@@ -96,7 +96,7 @@ async def answer_whatever_is_asked(app: App, user: FakeUser, done_label: str = "
         assert given < 80, "the script never ended"
         question = dialog_question(user)
         if kind == "multi_choice":
-            await user.click_index(1, in_message=question)
+            await user.click(first_answer(question), in_message=question)
             question = dialog_question(user)
             await user.click(done_label, in_message=question)
         elif kind == "text":
@@ -106,8 +106,14 @@ async def answer_whatever_is_asked(app: App, user: FakeUser, done_label: str = "
         elif kind == "time":
             await user.send_text("09:30")
         else:
-            await user.click_index(1, in_message=question)
+            await user.click(first_answer(question), in_message=question)
     return given
+
+
+def first_answer(question: BotMessage | None) -> str:
+    """The label of a question's first answer button (offers riding on it are not answers)."""
+    assert question is not None, "no open question on screen"
+    return next(b.text for b in question.buttons() if (b.callback_data or "").startswith("d:"))
 
 
 async def answer(user: FakeUser, value: str) -> None:

@@ -69,7 +69,7 @@ def plain_yaml_error(exc: yaml.MarkedYAMLError) -> LoadError:
     if "quoted scalar" in context:
         line, col = _mark_pos(exc.context_mark or exc.problem_mark)
         return LoadError(
-            f'a quote (" or \') opened on line {line} is never closed: add the closing quote at '
+            f"a quote (\" or ') opened on line {line} is never closed: add the closing quote at "
             "the end of the text",
             line,
             col,
@@ -88,7 +88,7 @@ def plain_yaml_error(exc: yaml.MarkedYAMLError) -> LoadError:
     if "cannot start any token" in problem:
         char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
         return LoadError(
-            f"a text that starts with {char} needs quotes around it (\"{char}…\")", line, col
+            f'a text that starts with {char} needs quotes around it ("{char}…")', line, col
         )
     if "flow mapping" in context or "flow sequence" in context:
         return LoadError(

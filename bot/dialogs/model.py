@@ -57,9 +57,7 @@ END = "end"
 """The reserved step target that finishes a script."""
 
 # Side effects a step may ask the caller to perform; the engine only reports them.
-ACTIONS: frozenset[str] = frozenset(
-    {"show_sos", "show_goals", "show_successes", "offer_talk"}
-)
+ACTIONS: frozenset[str] = frozenset({"show_sos", "show_goals", "show_successes", "offer_talk"})
 
 CompareOp = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "exists"]
 COMPARE_OPS: tuple[CompareOp, ...] = (

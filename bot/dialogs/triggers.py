@@ -86,6 +86,7 @@ FEATURES: tuple[str, ...] = (
     "focus",
     "coping",
     "self_profile",
+    "prompts",
 )
 
 
@@ -95,20 +96,24 @@ class EventInfo:
 
     description: str
     variables: Mapping[str, int]
+    # The young person's own answer causes it: a script started on it soon after is a reply to
+    # them, not a message Fremad starts on its own (bot/services/message_budget.py).
+    by_the_youth: bool = False
 
 
 # The one list of events (dialogs/README.md documents the same names; a test compares them).
 EVENTS: Mapping[str, EventInfo] = {
     "checkin_low_mood": EventInfo(
-        "a check-in's mood answer was low (2 or less on the 1–5 scale)", {"mood": 2}
+        "a check-in's mood answer was low (2 or less on the 1–5 scale)", {"mood": 2}, True
     ),
     "absence_with_reason": EventInfo(
         "the young person said they were not at an activity, and why (`reason`: ill, "
         "overslept, anxiety, transport or other)",
         {"date": 32, "reason": 16},
+        True,
     ),
-    "goal_step_done": EventInfo("a step towards a goal was done", {}),
-    "goal_step_missed": EventInfo("a step towards a goal was given up (dropped)", {}),
+    "goal_step_done": EventInfo("a step towards a goal was done", {}, True),
+    "goal_step_missed": EventInfo("a step towards a goal was given up (dropped)", {}, True),
     "silent_days": EventInfo(
         "no check-in answered for `after_days` check-in days in a row", {"days_missed": 6}
     ),
@@ -120,9 +125,20 @@ EVENTS: Mapping[str, EventInfo] = {
         "a planned activity ended (only the attendance feature starts a script on it)",
         {"activity": 200, "date": 32, "time": 5},
     ),
+    "prompt_answered": EventInfo(
+        "the young person wrote back to a motivational prompt that asked them something "
+        "(only the prompts feature starts a script on it)",
+        {},
+        True,
+    ),
 }
+# A script started on an event the young person caused, within this many minutes, answers them.
+REPLY_WITHIN_MINUTES = 60
 # Events only a built-in feature can act on (it alone knows what to pass along).
-FEATURE_EVENTS: Mapping[str, str] = {"activity_ended": "attendance"}
+FEATURE_EVENTS: Mapping[str, str] = {
+    "activity_ended": "attendance",
+    "prompt_answered": "prompts",
+}
 OWN_TIME = "checkin_time"
 OWN_DAYS = "checkin_days"
 

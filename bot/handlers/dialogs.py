@@ -48,10 +48,11 @@ async def send_turn(
         offer = support_offer_keyboard("checkin")
         offer_text = _("If you'd like, your contact person can call you. One tap is enough.")
         if question is not None and isinstance(question.reply_markup, InlineKeyboardMarkup):
-            # One open question: the offer rides on top of the next question's buttons.
+            # One open question: the offer rides on the next question, below its own answers
+            # (the answers stay right under the words they answer).
             await bot.send_message(chat_id, offer_text)
             question.reply_markup = InlineKeyboardMarkup(
-                inline_keyboard=[*offer.inline_keyboard, *question.reply_markup.inline_keyboard]
+                inline_keyboard=[*question.reply_markup.inline_keyboard, *offer.inline_keyboard]
             )
         else:
             await bot.send_message(chat_id, offer_text, reply_markup=offer)

@@ -26,24 +26,36 @@ def _invite_text(invite: Invite, link: str, role: Role, ttl_hours: int) -> str:
     ).format(role=role_name(role), hours=ttl_hours, link=html.escape(link), code=invite.code)
 
 
-async def on_invite(message: Message, bot: Bot, person: Person | None,
-                    onboarding: OnboardingService, settings: Settings) -> None:
+async def on_invite(
+    message: Message,
+    bot: Bot,
+    person: Person | None,
+    onboarding: OnboardingService,
+    settings: Settings,
+) -> None:
     if person is None or not (person.is_mentor or person.is_staff):
         await message.answer(_("Only mentors and staff can invite people."))
         return
     if person.is_staff:
         roles = ["youth", "mentor", "staff"]
-        await message.answer(_("Who would you like to invite?"),
-                             reply_markup=invite_role_keyboard(roles))
+        await message.answer(
+            _("Who would you like to invite?"), reply_markup=invite_role_keyboard(roles)
+        )
         return
     invite = await onboarding.create_invite(Role.YOUTH, created_by=person)
     link = invite_link(await bot_username(settings, bot), invite.code)
     await message.answer(_invite_text(invite, link, Role.YOUTH, settings.invite_ttl_hours))
 
 
-async def on_invite_role(call: CallbackQuery, callback_data: InviteRolePick, bot: Bot,
-                         person: Person | None, onboarding: OnboardingService,
-                         settings: Settings, access: AccessService) -> None:
+async def on_invite_role(
+    call: CallbackQuery,
+    callback_data: InviteRolePick,
+    bot: Bot,
+    person: Person | None,
+    onboarding: OnboardingService,
+    settings: Settings,
+    access: AccessService,
+) -> None:
     # The role comes from the button, the right to invite from the database.
     if person is None or not person.is_staff or callback_data.role not in set(Role):
         await access.refuse(person, "invite_role", callback_data.role)

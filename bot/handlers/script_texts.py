@@ -163,9 +163,7 @@ def draft_text(draft: Draft, locale: str) -> str:
         )
     if draft.warnings:
         lines.append(_("Advice from the checker:"))
-        lines += fit_lines(
-            [html.escape(render(m, locale)) for m in draft.warnings], budget=1200
-        )
+        lines += fit_lines([html.escape(render(m, locale)) for m in draft.warnings], budget=1200)
     lines.append(
         _(
             "Publish it? New conversations use it at once; conversations already under way "
@@ -229,9 +227,7 @@ def _seconds(value: float | None) -> str:
 
 def analytics_text(script_id: str, figures: Sequence[StepFigures]) -> str:
     """Per question of the version in use: the last four weeks, where people drop off."""
-    lines = [
-        _("<b>{id}</b> — the last 4 weeks, per question:").format(id=html.escape(script_id))
-    ]
+    lines = [_("<b>{id}</b> — the last 4 weeks, per question:").format(id=html.escape(script_id))]
     if not any(f.reached for f in figures):
         lines.append(_("Nobody has been asked these questions in the last 4 weeks."))
     for item in figures:
@@ -247,9 +243,7 @@ def analytics_text(script_id: str, figures: Sequence[StepFigures]) -> str:
                 median=_seconds(item.median_seconds),
             )
         )
-    lines.append(
-        _("Reached but neither answered nor skipped: they stopped at that question.")
-    )
+    lines.append(_("Reached but neither answered nor skipped: they stopped at that question."))
     return "\n".join(fit_lines(lines))
 
 

@@ -227,6 +227,11 @@ class FakeUser:
             )
         return await self._press(message, buttons[n - 1])
 
+    async def tap_in_flight(self, message: BotMessage, button: InlineButton) -> str:
+        """A tap on a button that was on screen (``button``, read earlier) but whose keyboard
+        the bot has since taken off: the tap left the phone before the edit arrived."""
+        return await self._press(message, button)
+
     async def _press(self, message: BotMessage, button: InlineButton) -> str:
         if message.deleted:
             raise AssertionError(f"message {message.message_id} was deleted by the bot")

@@ -196,9 +196,7 @@ async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:
     from storage.db import create_sessionmaker
     from storage.repositories.dialogs import ScriptVersionsRepository
 
-    shipped = [
-        m for m in lint_paths(shipped_paths(settings.dialogs_dir)) if m.severity == "error"
-    ]
+    shipped = [m for m in lint_paths(shipped_paths(settings.dialogs_dir)) if m.severity == "error"]
     findings = [
         _fail("scripts", f"{m} — fix the shipped file, then restart Fremad") for m in shipped
     ]

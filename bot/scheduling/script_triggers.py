@@ -192,8 +192,9 @@ def register_script_triggers(registry: DeliveryRegistry, runtime: Runtime) -> No
         if not person.is_staff:
             return []
         payload = delivery.payload
-        with runtime.i18n.context(), runtime.i18n.use_locale(
-            person.locale or runtime.settings.default_locale
+        with (
+            runtime.i18n.context(),
+            runtime.i18n.use_locale(person.locale or runtime.settings.default_locale),
         ):
             text = _(
                 "⚠️ The dialog script <code>{script}</code> (version {version}) stopped with an "

@@ -376,7 +376,9 @@ async def _compose(
         await repo.finish(row.id, ctx.instance_id, DeliveryStatus.CANCELLED, now, "not_reachable")
         return ()
     # The young person's daily budget of unsolicited messages (bot/services/message_budget.py).
-    if not await budget.allows(person, row.kind, row.id, compose_ctx.now):
+    due = DueDelivery.from_row(row)
+    in_reply = due.payload.get("in_reply") is True
+    if not await budget.allows(person, row.kind, row.id, compose_ctx.now, in_reply=in_reply):
         report.cancelled += 1
         await repo.finish(row.id, ctx.instance_id, DeliveryStatus.CANCELLED, now, "over_budget")
         return ()
@@ -386,7 +388,7 @@ async def _compose(
         await repo.finish(row.id, ctx.instance_id, DeliveryStatus.FAILED, now, "no_composer")
         return ()
     try:
-        methods = await composer(compose_ctx, DueDelivery.from_row(row), person)
+        methods = await composer(compose_ctx, due, person)
     except Exception as exc:
         log.exception("composer for %s failed: %s", row.kind, type(exc).__name__)
         if row.attempts < MAX_COMPOSE_ATTEMPTS:

@@ -146,8 +146,10 @@ class AlertDesk:
         access = AccessService(self.session, self.clock)
         youth = await PeopleRepository(self.session).by_id(alert.youth_id) if alert else None
         own = alert is not None and person.is_mentor and alert.mentor_id == person.id
-        if alert is None or youth is None or not (
-            person.is_staff or (own and await access.follows(person, youth))
+        if (
+            alert is None
+            or youth is None
+            or not (person.is_staff or (own and await access.follows(person, youth)))
         ):
             await access.refuse(person, "alert", alert_id)
             return AckResult.NOT_ALLOWED

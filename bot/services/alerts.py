@@ -29,8 +29,12 @@ class AlertService:
         self.clock = clock
 
     async def raise_alert(
-        self, youth: Person, kind: AlertKind, detail: dict[str, Any] | None = None,
-        *, due_at: datetime | None = None,
+        self,
+        youth: Person,
+        kind: AlertKind,
+        detail: dict[str, Any] | None = None,
+        *,
+        due_at: datetime | None = None,
     ) -> Alert | None:
         """Records the alert and queues its delivery; None if one of this kind exists today.
         Does not commit: the caller's use case does."""
@@ -47,8 +51,13 @@ class AlertService:
         recipients = [mentor] if mentor else list(await people.with_role(Role.STAFF))
         await DeliveriesRepository(self.session).add_due(
             [
-                NewDelivery(person.id, ALERT_DELIVERY, f"alert:{alert.id}", due_at or now,
-                            {"alert_id": alert.id})
+                NewDelivery(
+                    person.id,
+                    ALERT_DELIVERY,
+                    f"alert:{alert.id}",
+                    due_at or now,
+                    {"alert_id": alert.id},
+                )
                 for person in recipients
             ],
             now,

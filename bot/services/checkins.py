@@ -152,21 +152,36 @@ async def _set_day(
             row.status, row.answered_at = CheckinStatus.PARTIAL.value, answered_at
 
 
+def _day_values(turn: Turn) -> dict[str, Any]:
+    return {
+        item.metric: item.value
+        for item in turn.recorded
+        if item.metric in ("mood", "energy") and isinstance(item.value, int)
+    }
+
+
 async def _on_recorded(
     session: AsyncSession, person: Person, info: RunInfo, turn: Turn, now: datetime
 ) -> None:
-    values: dict[str, Any] = {}
-    for item in turn.recorded:
-        if item.metric in ("mood", "energy") and isinstance(item.value, int):
-            values[item.metric] = item.value
-    answered_at = now if turn.recorded else None  # the first answer makes the day kept
-    await _set_day(session, person, info.for_date, CheckinStatus.SENT, values, answered_at)
+    if turn.finished:
+        return  # _on_finished writes this turn's values with the rest, in one statement
+    # The first answer of the run makes the day kept; after it, only mood and energy change.
+    earlier = set(turn.state.get("answers", {})) - {item.key for item in turn.recorded}
+    answered_at = now if turn.recorded and not earlier else None
+    await _set_day(
+        session, person, info.for_date, CheckinStatus.SENT, _day_values(turn), answered_at
+    )
 
 
 async def _on_finished(
     session: AsyncSession, person: Person, info: RunInfo, turn: Turn, now: datetime
 ) -> None:
-    values = {"status": CheckinStatus.ANSWERED.value, "answered_at": now, "snoozed_until": None}
+    values = {
+        **_day_values(turn),
+        "status": CheckinStatus.ANSWERED.value,
+        "answered_at": now,
+        "snoozed_until": None,
+    }
     await _set_day(session, person, info.for_date, CheckinStatus.ANSWERED, values)
 
 

@@ -347,6 +347,8 @@ _DROP_VOWELS = str.maketrans("", "", "aeiouy")
 def _prefixes(word: str) -> tuple[str, ...]:
     skeleton = _skeleton(word)
     return tuple(skeleton[:size] for size in range(1, min(len(skeleton), _ANCHOR_LETTERS) + 1))
+
+
 _DOUBLED = re.compile(r"(.)\1+")
 
 
@@ -619,8 +621,10 @@ class CrisisRules:
     ) -> list[tuple[int, int]]:
         """The rule's hits outside `blocked` and outside the rule's own excluded phrases."""
         regexes = self._regexes.get(rule.rule_id, ())
-        if not regexes and rule.rule_id not in self._always and not any(
-            id(p) in scan.possible for p in rule.phrases
+        if (
+            not regexes
+            and rule.rule_id not in self._always
+            and not any(id(p) in scan.possible for p in rule.phrases)
         ):
             return []
         found = list(_find(rule.phrases, scan))

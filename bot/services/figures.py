@@ -188,7 +188,7 @@ class Concerns:
 
 @dataclass(frozen=True)
 class TalkFigures:
-    """"I'd like to talk" requests in a period; minutes from the mentor getting one to
+    """ "I'd like to talk" requests in a period; minutes from the mentor getting one to
     answering."""
 
     asked: int

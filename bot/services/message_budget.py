@@ -6,7 +6,9 @@ The rules, in plain words:
   attendance question, a staff script started by a trigger, ...).
 - Outside the budget: what the young person asked for (a check-in they put off with "later"),
   anything about a crisis, and everything sent in reply to something they did (handlers answer
-  updates; they never pass through here). Mentors and staff have no budget.
+  updates; they never pass through here; a script started within the hour on an event their own
+  answer caused — an anxiety absence, a low mood — carries "in_reply" in its payload).
+  Mentors and staff have no budget.
 - When several features want the one extra message at the same scheduler pass, the one with
   the highest priority speaks (EXTRA_PRIORITY, first = highest); the rest give way that day.
   A kind nobody listed (a new feature, a staff script trigger) is an extra with the lowest
@@ -52,6 +54,9 @@ KIND_CLASSES: dict[str, BudgetClass] = {
     "crisis_update": BudgetClass.EXEMPT,
     "erasure_request": BudgetClass.EXEMPT,
     "retention": BudgetClass.EXEMPT,
+    # The week's demands, agreed with the contact person: each is followed up once, on the day
+    # it ends (at most one per focus sub-goal a week) — part of the plan, not Fremad's idea.
+    "demand_followup": BudgetClass.EXEMPT,
 }
 # Extras, highest priority first: what is about the young person's own day and plan comes
 # before what Fremad would merely like to say.
@@ -98,10 +103,12 @@ class MessageBudget:
         self.reads = MessageBudgetReads(session)
         self._granted: dict[tuple[int, date], list[str]] = {}
 
-    async def allows(self, person: Person, kind: str, delivery_id: int, now: datetime) -> bool:
+    async def allows(
+        self, person: Person, kind: str, delivery_id: int, now: datetime, *, in_reply: bool = False
+    ) -> bool:
         """True if this delivery fits the person's budget for today (and records the grant)."""
         cls = budget_class(kind)
-        if cls is BudgetClass.EXEMPT or not person.is_youth:
+        if cls is BudgetClass.EXEMPT or in_reply or not person.is_youth:
             return True
         day, start, end = local_day_bounds(person, now)
         if cls is BudgetClass.CHECKIN:

@@ -179,4 +179,3 @@ async def youths_for(session: AsyncSession, person: Person) -> list[Person]:
     if person.is_mentor:
         return list(await people.youths_of(person.id))
     return []
-

@@ -28,9 +28,7 @@ class StepFigures:
     median_seconds: float | None
 
 
-async def step_figures(
-    session: AsyncSession, script: Script, now: datetime
-) -> list[StepFigures]:
+async def step_figures(session: AsyncSession, script: Script, now: datetime) -> list[StepFigures]:
     """One line per question of the script (in file order), all versions of the last 4 weeks."""
     repo = StepStatsRepository(session)
     since = now - WINDOW

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogs import Script
 from bot.dialogs.conditions import evaluate
 from bot.dialogs.triggers import (
+    EVENTS,
     OWN_TIME,
+    REPLY_WITHIN_MINUTES,
     CommandTrigger,
     EventTrigger,
     ScheduleTrigger,
@@ -163,6 +165,12 @@ def schedule_slot(script: Script, index: int, day: date) -> str:
     return f"{script.id}:{index}:{day.isoformat()}"
 
 
+def answers_the_youth(event: str, delay_minutes: int) -> bool:
+    """A start soon after something the young person did answers them (outside the budget)."""
+    info = EVENTS.get(event)
+    return info is not None and info.by_the_youth and delay_minutes <= REPLY_WITHIN_MINUTES
+
+
 async def emit_event(
     session: AsyncSession,
     person_id: int,
@@ -186,13 +194,20 @@ async def emit_event(
                 continue
             if trigger.when is not None and not evaluate(trigger.when, {}, values):
                 continue
+            payload: dict[str, object] = {
+                "script": script.id,
+                "trigger": index,
+                "variables": values,
+            }
+            if answers_the_youth(event, trigger.delay_minutes):
+                payload["in_reply"] = True
             items.append(
                 NewDelivery(
                     person_id,
                     SCRIPT_KIND,
                     f"{script.id}:{event}:{ref}",
                     now + timedelta(minutes=trigger.delay_minutes),
-                    {"script": script.id, "trigger": index, "variables": values},
+                    payload,
                 )
             )
     if not items:

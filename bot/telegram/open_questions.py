@@ -63,8 +63,11 @@ _EDITS = (EditMessageReplyMarkup, EditMessageText, EditMessageCaption)
 
 
 # Callback prefixes of standing actions (bot/telegram/reporting_keyboards.py: alert ack, youth
-# actions under a summary, digest entries; safety_keyboards: erasure decision; script drafts).
-STANDING_PREFIXES = frozenset({"aa", "ry", "rs", "ed", "sd"})
+# actions under a summary, digest entries; safety_keyboards: erasure decision; script drafts;
+# a mentor's per-youth items: the joint review that is due, a talk request's times, a demand
+# suggested for one young person; a young person's demand of the week, which they may call too
+# much or answer at any time until it is followed up).
+STANDING_PREFIXES = frozenset({"aa", "ry", "rs", "ed", "sd", "jrs", "tkt", "dmp", "dms", "dmt"})
 
 
 def asks_something(markup: object) -> bool:
@@ -139,6 +142,7 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
         self.memory = memory or OpenQuestionsMemory()
         # Questions this middleware closed lately: a handler closing one too is no error.
         self._closed: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._own: set[int] = set()  # ids of the closing requests in flight
 
     async def __call__(
         self,
@@ -148,6 +152,14 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         # aiogram's session chain passes the method's result (a Message, True), not a Response;
         # an error is raised, so everything below runs for requests that succeeded.
+        if isinstance(method, _EDITS):
+            if self._closed_by_us(method):
+                # A handler takes the keyboard off the question this middleware has just
+                # closed (the next question went out first): already done, no second request.
+                return cast(Response[TelegramType], True)
+            # Closed from the moment the request leaves: a question sent beside it then finds
+            # nothing open to close a second time.
+            self._edited(method)
         try:
             result: Any = await make_request(bot, method)
         except TelegramBadRequest as exc:
@@ -158,8 +170,6 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
             return cast(Response[TelegramType], True)
         if isinstance(method, _SENDS):
             await self._sent(bot, method, result)
-        elif isinstance(method, _EDITS):
-            self._edited(method)
         elif isinstance(method, DeleteMessage) and isinstance(method.chat_id, int):
             self.memory.close(method.chat_id, method.message_id)
         return cast(Response[TelegramType], result)
@@ -194,8 +204,22 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
         self._closed[(chat_id, message_id)] = None
         while len(self._closed) > CLOSED_REMEMBERED:
             self._closed.popitem(last=False)
-        with contextlib.suppress(TelegramAPIError):
-            await bot(EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id))
+        closing = EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id)
+        self._own.add(id(closing))
+        try:
+            with contextlib.suppress(TelegramAPIError):
+                await bot(closing)
+        finally:
+            self._own.discard(id(closing))
+
+    def _closed_by_us(self, method: object) -> bool:
+        return (
+            isinstance(method, EditMessageReplyMarkup)
+            and id(method) not in self._own
+            and not asks_something(method.reply_markup)
+            and isinstance(method.chat_id, int)
+            and (method.chat_id, method.message_id or 0) in self._closed
+        )
 
     def _closed_already(self, method: object, exc: TelegramBadRequest) -> bool:
         return (

@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.exceptions import (
     TelegramConflictError,
     TelegramNetworkError,
@@ -72,9 +72,6 @@ async def _take(intake: UpdateIntake, raw: Any) -> tuple[int, Intake] | None:
     except MalformedUpdate:
         log.warning("getUpdates returned something that is not an update: skipped")
         return None
-    if isinstance(reply, TelegramMethod):
-        # A method a handler returned for the webhook's answer: here it is a request.
-        await Dispatcher.silent_call_request(intake.bot, reply)
     return raw["update_id"], outcome
 
 

@@ -138,9 +138,7 @@ def crisis_alert_text(detail: dict[str, object]) -> str:
     urgency = detail.get("urgency")
     if urgency == "acute":
         head = _("🚨🚨 <b>URGENT</b> — <b>{name}</b> wrote something that points to {what}.")
-        ask = _(
-            "Contact {name} now. If you cannot reach them and fear for their life, call 112."
-        )
+        ask = _("Contact {name} now. If you cannot reach them and fear for their life, call 112.")
     elif urgency == "normal":
         head = _("🚨 <b>{name}</b> wrote something that points to {what}.")
         ask = _("Please contact {name} today.")

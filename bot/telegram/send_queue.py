@@ -178,9 +178,7 @@ class SendQueue:
             raise RuntimeError("SendQueue.start() was not called")
         future: asyncio.Future[SendResult] = asyncio.get_running_loop().create_future()
         chat = self._chats.setdefault(chat_id, _Chat())
-        chat.items.append(
-            _Item(chat_id, method, before_send, future, at_most_once, check_after)
-        )
+        chat.items.append(_Item(chat_id, method, before_send, future, at_most_once, check_after))
         self._queued += 1
         if not chat.busy and len(chat.items) == 1:
             self._make_ready(chat_id, self.clock())

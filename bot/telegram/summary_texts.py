@@ -122,14 +122,16 @@ def concern_texts(facts: WeekFacts, locale: str) -> list[str]:
     if c.missed_run >= 2:
         found.append(
             ngettext(
-                "{count} check-in missed in a row", "{count} check-ins missed in a row",
+                "{count} check-in missed in a row",
+                "{count} check-ins missed in a row",
                 c.missed_run,
             ).format(count=c.missed_run)
         )
     if c.low_mood_run >= 2:
         found.append(
             ngettext(
-                "low mood {count} day in a row", "low mood {count} days in a row",
+                "low mood {count} day in a row",
+                "low mood {count} days in a row",
                 c.low_mood_run,
             ).format(count=c.low_mood_run)
         )
@@ -272,9 +274,7 @@ def _checkin_line(facts: WeekFacts, locale: str) -> str:
     extras = []
     if c.partial:
         extras.append(
-            ngettext("{count} unfinished", "{count} unfinished", c.partial).format(
-                count=c.partial
-            )
+            ngettext("{count} unfinished", "{count} unfinished", c.partial).format(count=c.partial)
         )
     if c.skipped:
         extras.append(

@@ -90,7 +90,7 @@ def asked_text(asked: TalkAsked, mentor_name: str | None, youth: Person) -> str:
         return _(
             "{name} already knows you'd like to talk and will answer with a time. "
             "If it can't wait: /sos."
-        ).format(name=name)
+        ).format(name=name[:1].upper() + name[1:])  # the name opens the sentence
     if asked.held_until is not None and not asked.tell_now:
         return _(
             "Good that you said it. {name} gets your message {when} and will answer with a "

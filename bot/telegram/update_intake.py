@@ -129,15 +129,19 @@ class UpdateIntake:
         outcome, _reply = await self.take_with_reply(raw)
         return outcome
 
-    async def take_with_reply(self, raw: Any) -> tuple[Intake, Any]:
-        """The outcome, and what the dispatcher returned (a Bot API method may ride on the
-        webhook's answer)."""
+    async def take_with_reply(
+        self, raw: Any, *, webhook_reply: bool = False
+    ) -> tuple[Intake, Any]:
+        """The outcome, and what the dispatcher returned. With ``webhook_reply`` a handler may
+        return one Bot API method (a tap's answer) to ride on the webhook's answer."""
         update_id = update_id_of(raw)
-        outcome, reply = await self._take(update_id, clean_payload(raw))
+        outcome, reply = await self._take(update_id, clean_payload(raw), webhook_reply)
         self.counts[outcome] += 1
         return outcome, reply
 
-    async def _take(self, update_id: int, raw: dict[str, Any]) -> tuple[Intake, Any]:
+    async def _take(
+        self, update_id: int, raw: dict[str, Any], webhook_reply: bool
+    ) -> tuple[Intake, Any]:
         kind = update_kind(raw)
         if kind == "unknown":
             log.info("update %s ignored: a type this bot does not handle", update_id)
@@ -150,7 +154,7 @@ class UpdateIntake:
             # The chat's latest message id: where a "did it arrive?" check starts.
             self.arrivals.saw(update.message.chat.id, update.message.message_id, ours=False)
         try:
-            reply = await self.dp.feed_update(self.bot, update)
+            reply = await self.dp.feed_update(self.bot, update, webhook_reply=webhook_reply)
         except Exception as exc:
             if is_infrastructure_failure(exc):
                 log.warning(

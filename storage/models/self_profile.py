@@ -1,4 +1,4 @@
-""""What works for me": the young person's own short profile, in their words (encrypted)."""
+""" "What works for me": the young person's own short profile, in their words (encrypted)."""
 
 from __future__ import annotations
 

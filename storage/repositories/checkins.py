@@ -47,9 +47,7 @@ class CheckinDaysRepository:
             )
             values = {
                 **values,
-                "status": case(
-                    (unanswered, CheckinStatus.PARTIAL.value), else_=CheckinDay.status
-                ),
+                "status": case((unanswered, CheckinStatus.PARTIAL.value), else_=CheckinDay.status),
                 "answered_at": case((unanswered, answered_at), else_=CheckinDay.answered_at),
             }
         result = await self.session.execute(

@@ -239,9 +239,9 @@ async def claims_hold(h: Harness, t: Transcript, youths: list[Persona], mentor: 
             )
             if promises_tomorrow and (day + timedelta(days=1)).isoweekday() > 5:
                 found.append(
-                        f"{persona.name} {_at(step)}: promises a check-in tomorrow "
-                        f"({day + timedelta(days=1):%A}): {_short(text)!r}"
-                    )
+                    f"{persona.name} {_at(step)}: promises a check-in tomorrow "
+                    f"({day + timedelta(days=1):%A}): {_short(text)!r}"
+                )
     return found
 
 

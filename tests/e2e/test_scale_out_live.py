@@ -74,12 +74,12 @@ async def test_two_instances_handle_each_update_once_in_order_and_send_schedules
     assert sum(per_instance) == YOUTHS * 6 and min(per_instance) > 0
     for index, (user, person_id) in enumerate(youths):
         replies = [m.text for m in user.messages[marks[user.id] :]]
-        # In order: energy, plan, rest tip + note, share?, thanks, then the fallback.
+        # In order: energy, plan, rest tip + note, share?, thanks, then the answer to "hej".
         assert len(replies) == 7, (user.id, replies)
         assert replies[0].startswith("Hvor meget energi har du?")
         assert replies[1] == "Hvad står der på din plan i dag?"
         assert replies[5].startswith(f"Tak, {user.first_name}. Dit check-in er gemt.")
-        assert replies[6].startswith("Det forstod jeg ikke helt")
+        assert replies[6].startswith("Tak, fordi du skriver")  # "hej": a warm answer
         day = await _checkin_day(postgres_url, person_id)
         assert (day.status, day.mood, day.energy) == ("answered", 3, 1 + index % 5)
     logs = "".join(instance.log_text() for instance in cluster.instances)

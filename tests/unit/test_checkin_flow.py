@@ -16,8 +16,9 @@ from tests.harness import Harness
 async def _day(h: Harness, person_id: int, day: date) -> CheckinDay | None:
     async with h.app.sessionmaker() as session:
         result = await session.execute(
-            select(CheckinDay).where(CheckinDay.person_id == person_id,
-                                     CheckinDay.local_date == day)
+            select(CheckinDay).where(
+                CheckinDay.person_id == person_id, CheckinDay.local_date == day
+            )
         )
         return result.scalar_one_or_none()
 
@@ -41,7 +42,7 @@ async def test_checkin_command_runs_the_script_and_records_answers(harness: Harn
     day = await _day(harness, person.id, date(2026, 11, 23))
     assert day is not None and day.status == "answered" and day.mood == 4 and day.energy == 3
     async with harness.app.sessionmaker() as session:
-        answers = (await session.execute(select(Answer).where(Answer.person_id == person.id)))
+        answers = await session.execute(select(Answer).where(Answer.person_id == person.id))
         by_key = {a.key: json.loads(a.value) for a in answers.scalars()}
     assert by_key["mood"] == 4 and by_key["energy"] == 3
 

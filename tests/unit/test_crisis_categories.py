@@ -89,6 +89,7 @@ async def test_plan_answer_puts_112_first_and_the_alert_is_urgent_without_words(
     start = cph(2026, 11, 24, 23, 30)  # inside the mentor's default quiet hours
     harness.clock.set(start)
     text = "jeg har pillerne klar og tager dem i nat"
+    before = len(mentor.messages)
     await youth.send_text(text)
     reply = youth.last_text
     assert reply.startswith("<b>Ring 112 nu.</b>") or reply.startswith("Ring 112 nu.")
@@ -98,8 +99,8 @@ async def test_plan_answer_puts_112_first_and_the_alert_is_urgent_without_words(
     detail = json.loads(alert.detail)
     assert detail["category"] == "plan_intent" and detail["urgency"] == "acute"
     assert text not in alert.detail
-    before = len(mentor.messages)
-    await tick_at(harness, start)  # quiet hours do not hold it
+    # The alert leaves with the update (quiet hours do not hold it); a tick sends it not again.
+    await tick_at(harness, start)
     [alert_text] = [m.text or "" for m in mentor.messages[before:] if "🚨" in (m.text or "")]
     assert "HASTER" in alert_text
     assert "plan om eller en beslutning om at tage sit liv" in alert_text

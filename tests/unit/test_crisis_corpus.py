@@ -210,9 +210,7 @@ HELD_OUT_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
-@pytest.mark.parametrize(
-    "split", ["tuning", pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET)]
-)
+@pytest.mark.parametrize("split", ["tuning", pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET)])
 def test_recall_and_false_alarms_meet_the_targets(
     rules: CrisisRules, corpus: dict[str, list[Row]], split: str
 ) -> None:

@@ -17,8 +17,10 @@ def _code_msgids() -> set[str]:
     found = extract_from_dir(
         str(REPO_ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS
     )
-    return {message if isinstance(message, str) else message[0]
-            for _file, _line, message, _comments, _context in found}
+    return {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def _catalog(locale: str) -> dict[str, str]:
@@ -50,4 +52,3 @@ def test_catalogs_compile(tmp_path: Path) -> None:
         old.unlink()
     compiled = compile_catalogs(tmp_path / "locales")
     assert {p.parent.parent.name for p in compiled} == {"da", "en"}
-
