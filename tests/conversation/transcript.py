@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from bot.local_telegram import FakeUser
 from bot.local_telegram.objects import BotMessage
 from bot.scheduling.tick import run_tick
+from bot.telegram.open_questions import STANDING_PREFIXES
 from tests.conftest import CPH
 from tests.harness import Harness
 
@@ -37,9 +38,10 @@ class Step:
     open_after: dict[int, list[int]] = field(default_factory=dict)  # chat → open keyboards
 
 
-# Standing actions on a record are not questions: each alert keeps "acknowledge" (aa), each
-# summary "note after the talk" (ry), a digest its names (rs), staff their decisions (ed, sd).
-STANDING_ACTIONS = frozenset({"aa", "ry", "rs", "ed", "sd"})
+# Standing actions on a record are not questions (each alert keeps "acknowledge", each summary
+# "note after the talk", a mentor each young person's due review, ...): the one list, with the
+# reason for each, is the middleware's.
+STANDING_ACTIONS = STANDING_PREFIXES
 
 
 def has_open_question(message: BotMessage) -> bool:
