@@ -24,7 +24,7 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
-SPLITS = ("tuning", "heldout")
+SPLITS = ("tuning", "heldout", "heldout_2")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
 POSITIVE = (
     "passive_wish",
@@ -210,7 +210,23 @@ HELD_OUT_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
-@pytest.mark.parametrize("split", ["tuning", pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET)])
+# heldout_2 was written blind (by someone who had not seen the rules or the other splits) and
+# measured once, with the rules as they were at commit 571ecc3: recall 143/229 = 62.4 %
+# (plan/intent 10/28, goodbyes 5/21, passive wish 24/36), false alarms 16/135 = 11.9 % (denials
+# and past tense 10/18). Far below the targets; see /work/notes/issue-15.md. Strict, like above.
+HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 2 below the issue-15 targets (see the comment above)"
+)
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        "tuning",
+        pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET),
+        pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
+    ],
+)
 def test_recall_and_false_alarms_meet_the_targets(
     rules: CrisisRules, corpus: dict[str, list[Row]], split: str
 ) -> None:
