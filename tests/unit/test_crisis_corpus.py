@@ -24,7 +24,7 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
-SPLITS = ("tuning", "heldout")
+SPLITS = ("tuning", "heldout", "heldout_2")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
 POSITIVE = (
     "passive_wish",
@@ -90,11 +90,12 @@ def test_corpus_is_well_formed_and_big_enough(corpus: dict[str, list[Row]]) -> N
         assert any(r.label == "friend" for r in rows), split
     texts = [r.text.casefold() for rows in corpus.values() for r in rows]
     assert len(texts) == len(set(texts)), "a sentence is in the corpus twice"
-    tuning, heldout = corpus["tuning"], corpus["heldout"]
+    tuning = corpus["tuning"]
+    held_out = sum(len(rows) for split, rows in corpus.items() if split != "tuning")
     assert len(tuning) >= 400
     assert sum(r.label == "crisis" for r in tuning) >= 250
     assert sum(r.label == "none" for r in tuning) >= 150
-    assert len(heldout) * 5 >= len(tuning) + len(heldout), "held-out is under a fifth"
+    assert held_out * 5 >= len(tuning) + held_out, "held-out is under a fifth"
 
 
 # The kinds issue 15 saw missed (and the false alarm), each covered by several sentences.
@@ -210,7 +211,26 @@ HELD_OUT_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
-@pytest.mark.parametrize("split", ["tuning", pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET)])
+# heldout_2 was written blind (by someone who had not seen the rules or the other splits) and
+# measured once, with the rules as they were at commit 571ecc3: recall 143/229 = 62.4 %
+# (plan/intent 10/28, goodbyes 5/21, passive wish 24/36), false alarms 16/135 = 11.9 % (denials
+# and past tense 10/18). Far below the targets (misses: issue-15 notes). Strict, like above.
+# Measured a second time after general rule additions (tuning split only, but written by the
+# same person who wrote this split and had seen its misses, so NOT a clean held-out figure):
+# recall 216/229 = 94.3 % (plan/intent 19/28), false alarms 5/135 = 3.7 % — still below.
+HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 2 below the issue-15 targets (see the comment above)"
+)
+
+
+@pytest.mark.parametrize(
+    "split",
+    [
+        "tuning",
+        pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET),
+        pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
+    ],
+)
 def test_recall_and_false_alarms_meet_the_targets(
     rules: CrisisRules, corpus: dict[str, list[Row]], split: str
 ) -> None:
