@@ -74,7 +74,7 @@ ENGINE_MSGIDS: Mapping[TextKey, str] = {
     "date_too_late": N_("That date is too far ahead — the last possible date is {date}."),
     "text_empty": N_("Please write a few words."),
     "text_too_long": N_(
-        "That is a bit long — please keep it under {max} characters ({length} now)."
+        "That is a bit long — please make it shorter. Characters now: {length}, at most: {max}."
     ),
     "too_few_selected": N_("Please pick at least {min}."),
     "too_many_selected": N_("Please pick at most {max}."),
@@ -103,7 +103,7 @@ _DANISH: Mapping[TextKey, str] = {
     "date_too_early": "Den dato er for tidlig — den første mulige dato er {date}.",
     "date_too_late": "Den dato er for langt ude — den sidste mulige dato er {date}.",
     "text_empty": "Skriv gerne et par ord.",
-    "text_too_long": "Det er lidt langt — hold det under {max} tegn (nu {length}).",
+    "text_too_long": "Det er lidt langt — gør det gerne kortere. Tegn nu: {length}, højst: {max}.",
     "too_few_selected": "Vælg mindst {min}.",
     "too_many_selected": "Vælg højst {max}.",
 }

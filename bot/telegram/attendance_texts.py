@@ -172,13 +172,20 @@ def _success_line(stats: Stability, today: date) -> str | None:
     this_week, last_week = stats.weeks[-1], stats.weeks[-2]
     if this_week.is_success:
         week = this_week
-        text = _(
+        text = ngettext(
+            "🎉 This week is a success: you showed up {n} of {m} time. That's how you "
+            "become someone people can count on.",
             "🎉 This week is a success: you showed up {n} of {m} times. That's how you "
-            "become someone people can count on."
+            "become someone people can count on.",
+            this_week.tally.expected,
         )
     elif last_week.is_success:
         week = last_week
-        text = _("🎉 Last week was a success: you showed up {n} of {m} times. Well done!")
+        text = ngettext(
+            "🎉 Last week was a success: you showed up {n} of {m} time. Well done!",
+            "🎉 Last week was a success: you showed up {n} of {m} times. Well done!",
+            last_week.tally.expected,
+        )
     else:
         return None
     return text.format(n=week.tally.showed_up, m=week.tally.expected)
