@@ -68,7 +68,10 @@ ENGINE_MSGIDS: Mapping[TextKey, str] = {
     "invalid_number": N_("Please write a number, e.g. 3."),
     "invalid_number_min": N_("Please write a number of at least {min}."),
     "invalid_number_max": N_("Please write a number of at most {max}."),
-    "invalid_time": N_("Please write a time like 08:30."),
+    # The same msgid as bot.dialogs.time_input.TIME_NOT_UNDERSTOOD (one text for a typed time).
+    "invalid_time": N_(
+        "I didn't catch that time — no problem. Write it like 9:30, 14:00 or half past 9."
+    ),
     "invalid_date": N_("Please write a date like 24-12-2025, or use a button."),
     "date_too_early": N_("That date is too early — the first possible date is {date}."),
     "date_too_late": N_("That date is too far ahead — the last possible date is {date}."),
@@ -98,7 +101,8 @@ _DANISH: Mapping[TextKey, str] = {
     "invalid_number": "Skriv et tal, fx 3.",
     "invalid_number_min": "Skriv et tal, der er mindst {min}.",
     "invalid_number_max": "Skriv et tal, der højst er {max}.",
-    "invalid_time": "Skriv et klokkeslæt som 08:30.",
+    "invalid_time": "Det tidspunkt fangede jeg ikke — helt i orden. Skriv det fx som 9.30, "
+    "kl. 14 eller halv ti.",
     "invalid_date": "Skriv en dato som 24-12-2025, eller brug en knap.",
     "date_too_early": "Den dato er for tidlig — den første mulige dato er {date}.",
     "date_too_late": "Den dato er for langt ude — den sidste mulige dato er {date}.",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.dialogs.time_input import TIME_NOT_UNDERSTOOD
 from bot.services.attendance_measures import AttendanceOverview, Outcome, Stability, WeekStats
 from bot.services.attendance_plan import Occurrence, parse_weekdays
 from bot.services.plan_form import Step
@@ -105,7 +106,7 @@ def step_problem(step: Step) -> str:
     if step is Step.DATE:
         return _("I couldn't use that date. Write it like 24.12 — today or later.")
     if step in (Step.START, Step.END):
-        return _("I didn't catch that time. Try like this: 9:30 or 14:00.")
+        return _(TIME_NOT_UNDERSTOOD)
     if step is Step.DAYS:
         return _("Pick at least one day, then tap “Done”.")
     return _("Please tap one of the buttons.")
