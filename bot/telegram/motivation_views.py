@@ -46,7 +46,7 @@ def board_text(
     lines = [_("<b>Your goals</b>")]
     for board in boards:
         lines.append("")
-        subgoal = _e(catalogue.name(board.goal.subgoal, locale))
+        subgoal = _e(catalogue.youth_name(board.goal.subgoal, locale))
         lines.append(f"🎯 <b>{_e(board.goal.text)}</b> · <i>{subgoal}</i>")
         for step in board.steps:
             if step.status == StepStatus.DONE.value:

@@ -657,7 +657,7 @@ async def test_the_plan_and_the_follow_up_speak_danish(harness: Harness) -> None
     assert "Intet planlagt endnu" in bo.last_text
     await bo.click("➕ Tilføj en aktivitet")
     await bo.click("Praktik")
-    await bo.click("Brug “Praktik”")
+    await bo.click("Brug „Praktik“")
     await bo.click("Hver uge")
     await bo.click("Man")
     await bo.click("Færdig")
