@@ -331,7 +331,7 @@ def _values(state: Mapping[str, Any], context: DialogContext) -> dict[str, objec
     item = _loop_item(state)
     if item is not None:
         cat = context.catalogue
-        values["subgoal"] = cat.name(item, context.locale) if cat else item
+        values["subgoal"] = cat.youth_name(item, context.locale) if cat else item
         values["subgoal_description"] = cat.description(item, context.locale) if cat else ""
     for key, value in state["answers"].items():
         values[ANSWER_PREFIX + key] = value
@@ -376,10 +376,13 @@ def _options(step: Step, context: DialogContext) -> list[Option]:
         ids = cat.ordered(context.active_subgoals) if cat else list(context.active_subgoals)
     else:
         ids = [s.id for s in cat] if cat else list(context.active_subgoals)
+    if cat is None:
+        return [Option(i, {"da": i}) for i in ids]
+    # Scripts speak to young people: the sub-goals in their words.
     return [
-        Option(i, {"da": cat.name(i, "da"), context.locale: cat.name(i, context.locale)})
-        if cat
-        else Option(i, {"da": i})
+        Option(
+            i, {"da": cat.youth_name(i, "da"), context.locale: cat.youth_name(i, context.locale)}
+        )
         for i in ids
     ]
 

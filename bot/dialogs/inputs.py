@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 from bot.dialogs.model import Step
 from bot.dialogs.texts import TextKey
+from bot.dialogs.time_input import parse_time_of_day
 
 YES_WORDS = frozenset({"yes", "y", "ja", "j", "jo", "jep", "yep", "ok", "okay", "true"})
 NO_WORDS = frozenset({"no", "n", "nej", "nope", "false"})
-_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DK_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?\.?$")
 
@@ -67,13 +67,7 @@ def parse_yes_no(raw: str) -> bool | Invalid:
 
 
 def parse_time(raw: str) -> str | Invalid:
-    match = _TIME.match(raw.strip().lower())
-    if not match:
-        return Invalid("invalid_time")
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        return Invalid("invalid_time")
-    return f"{hour:02d}:{minute:02d}"
+    return parse_time_of_day(raw) or Invalid("invalid_time")
 
 
 def _read_date(text: str, today: date) -> date | None:

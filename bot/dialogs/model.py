@@ -297,3 +297,6 @@ class Subgoal:
     description: Localized
     default_active: bool = True
     path: NodePath = ()
+    # The name a young person reads, in their words ("At møde op og holde aftaler"); the
+    # mentor keeps the programme's name ("Ansvar og mødestabilitet"). None: `name` for both.
+    youth_name: Localized | None = None

@@ -186,6 +186,7 @@ def parse_subgoals(data: Mapping[str, Any]) -> list[Subgoal]:
             description=_loc(s["description"]),
             default_active=bool(s.get("default_active", True)),
             path=("subgoals", i),
+            youth_name=_loc(s["youth_name"]) if s.get("youth_name") else None,
         )
         for i, s in enumerate(data["subgoals"])
     ]

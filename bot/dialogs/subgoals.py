@@ -60,6 +60,13 @@ class SubgoalCatalogue:
             return subgoal_id
         return sg.name.get(locale) or sg.name["da"]
 
+    def youth_name(self, subgoal_id: str, locale: str) -> str:
+        """The name a young person reads: plain words where the programme's name is jargon."""
+        sg = self.get(subgoal_id)
+        if sg is None or sg.youth_name is None:
+            return self.name(subgoal_id, locale)
+        return sg.youth_name.get(locale) or sg.youth_name["da"]
+
     def description(self, subgoal_id: str, locale: str) -> str:
         sg = self.get(subgoal_id)
         if sg is None:

@@ -68,13 +68,16 @@ ENGINE_MSGIDS: Mapping[TextKey, str] = {
     "invalid_number": N_("Please write a number, e.g. 3."),
     "invalid_number_min": N_("Please write a number of at least {min}."),
     "invalid_number_max": N_("Please write a number of at most {max}."),
-    "invalid_time": N_("Please write a time like 08:30."),
+    # The same msgid as bot.dialogs.time_input.TIME_NOT_UNDERSTOOD (one text for a typed time).
+    "invalid_time": N_(
+        "I didn't catch that time — no problem. Write it like 9:30, 14:00 or half past 9."
+    ),
     "invalid_date": N_("Please write a date like 24-12-2025, or use a button."),
     "date_too_early": N_("That date is too early — the first possible date is {date}."),
     "date_too_late": N_("That date is too far ahead — the last possible date is {date}."),
     "text_empty": N_("Please write a few words."),
     "text_too_long": N_(
-        "That is a bit long — please keep it under {max} characters ({length} now)."
+        "That is a bit long — please make it shorter. Characters now: {length}, at most: {max}."
     ),
     "too_few_selected": N_("Please pick at least {min}."),
     "too_many_selected": N_("Please pick at most {max}."),
@@ -98,12 +101,13 @@ _DANISH: Mapping[TextKey, str] = {
     "invalid_number": "Skriv et tal, fx 3.",
     "invalid_number_min": "Skriv et tal, der er mindst {min}.",
     "invalid_number_max": "Skriv et tal, der højst er {max}.",
-    "invalid_time": "Skriv et klokkeslæt som 08:30.",
+    "invalid_time": "Det tidspunkt fangede jeg ikke — helt i orden. Skriv det fx som 9.30, "
+    "kl. 14 eller halv ti.",
     "invalid_date": "Skriv en dato som 24-12-2025, eller brug en knap.",
     "date_too_early": "Den dato er for tidlig — den første mulige dato er {date}.",
     "date_too_late": "Den dato er for langt ude — den sidste mulige dato er {date}.",
     "text_empty": "Skriv gerne et par ord.",
-    "text_too_long": "Det er lidt langt — hold det under {max} tegn (nu {length}).",
+    "text_too_long": "Det er lidt langt — gør det gerne kortere. Tegn nu: {length}, højst: {max}.",
     "too_few_selected": "Vælg mindst {min}.",
     "too_many_selected": "Vælg højst {max}.",
 }

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.handlers.dialogs import send_turn
 from bot.runtime import Runtime
@@ -58,7 +59,11 @@ async def on_checkin_control(
     await checkins.snooze(person, day, minutes)
     if isinstance(call.message, Message):
         await call.message.answer(
-            _("Sure — I'll ask again in {minutes} minutes.").format(minutes=minutes)
+            ngettext(
+                "Sure — I'll ask again in {minutes} minute.",
+                "Sure — I'll ask again in {minutes} minutes.",
+                minutes,
+            ).format(minutes=minutes)
         )
 
 

@@ -8,6 +8,7 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.cli_invite import bot_username, invite_link
 from bot.config import Settings
@@ -20,9 +21,12 @@ from storage.models import Invite, Person, Role
 
 
 def _invite_text(invite: Invite, link: str, role: Role, ttl_hours: int) -> str:
-    return _(
+    return ngettext(
+        "Here is a single-use invite for a {role}. It expires in {hours} hour.\n\n"
+        "Link: {link}\nCode: <code>{code}</code>",
         "Here is a single-use invite for a {role}. It expires in {hours} hours.\n\n"
-        "Link: {link}\nCode: <code>{code}</code>"
+        "Link: {link}\nCode: <code>{code}</code>",
+        ttl_hours,
     ).format(role=role_name(role), hours=ttl_hours, link=html.escape(link), code=invite.code)
 
 

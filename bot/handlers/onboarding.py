@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.dialogs.time_input import TIME_NOT_UNDERSTOOD, parse_time_of_day
 from bot.handlers.texts import (
     code_problem_text,
     consent_text,
@@ -21,7 +22,7 @@ from bot.handlers.texts import (
     welcome_text,
 )
 from bot.services import invite_codes
-from bot.services.onboarding import CodeProblem, OnboardingService, parse_time_of_day
+from bot.services.onboarding import CodeProblem, OnboardingService
 from bot.telegram.callbacks import CheckinTimePick, ConsentAnswer, LanguagePick
 from bot.telegram.keyboards import checkin_time_keyboard, consent_keyboard, language_keyboard
 from storage.models import Person, Role
@@ -169,7 +170,7 @@ async def on_typed_checkin_time(
     value = parse_time_of_day(message.text or "")
     if value is None or person is None:
         await message.answer(
-            _("I didn't catch that time. Try like this: 9:30 or 14:00."),
+            _(TIME_NOT_UNDERSTOOD),
             reply_markup=checkin_time_keyboard(),
         )
         return

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import LintMessage
 from bot.dialogs.lint_da import render
@@ -156,9 +157,12 @@ def draft_text(draft: Draft, locale: str) -> str:
     lines.append(_("Languages: {langs}").format(langs=html.escape(", ".join(draft.languages))))
     if draft.missing_en:
         lines.append(
-            _(
-                "⚠️ {count} text(s) have no English: young people who chose English see the "
-                "Danish text there."
+            ngettext(
+                "⚠️ {count} text has no English: young people who chose English see the "
+                "Danish text there.",
+                "⚠️ {count} texts have no English: young people who chose English see the "
+                "Danish text there.",
+                len(draft.missing_en),
             ).format(count=len(draft.missing_en))
         )
     if draft.warnings:

@@ -14,9 +14,9 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
+from bot.dialogs.time_input import TIME_NOT_UNDERSTOOD, parse_time_of_day
 from bot.services.checkins import local_today
 from bot.services.mentor_desk import MentorDesk
-from bot.services.onboarding import parse_time_of_day
 from bot.services.youth_settings import YouthSettingsService
 from bot.telegram import figure_format
 from bot.telegram.reporting_keyboards import weekday_keyboard
@@ -227,7 +227,7 @@ async def on_typed_time(
 ) -> None:
     chosen = parse_time_of_day(message.text or "")
     if person is None or chosen is None:
-        await message.answer(_("I didn't catch that time. Try like this: 9:30 or 14:00."))
+        await message.answer(_(TIME_NOT_UNDERSTOOD))
         return
     await state.clear()
     await youth_settings.set_time(person, chosen)

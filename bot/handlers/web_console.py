@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import ConfigError, Settings
@@ -43,9 +44,12 @@ async def on_web(
         return
     link = f"{base}/login/{token}"
     await message.answer(
-        _(
+        ngettext(
+            "Your sign-in link to the web console. It works once, for {minutes} minute — "
+            "don't pass it on.\n\n{link}",
             "Your sign-in link to the web console. It works once, for {minutes} minutes — "
-            "don't pass it on.\n\n{link}"
+            "don't pass it on.\n\n{link}",
+            settings.web_link_minutes,
         ).format(minutes=settings.web_link_minutes, link=html.escape(link))
     )
 

@@ -6,7 +6,6 @@ accept the consent screen, in the same transaction that uses the invite.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -25,7 +24,6 @@ from storage.repositories.youth_settings import YouthSettingsRepository
 
 # Bump when the consent text changes: the version shown is stored with each consent.
 CONSENT_TEXT_VERSION = "consent-2026-11-v1"
-_TIME_OF_DAY = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.]\s*([0-5]\d)\s*$")
 
 
 class CodeProblem(StrEnum):
@@ -47,14 +45,6 @@ class CodeCheck:
 
 class InviteError(Exception):
     """A request for an invite that cannot be made; the message says why."""
-
-
-def parse_time_of_day(raw: str) -> str | None:
-    """'9:30', '09.30' or ' 21:05 ' → 'HH:MM'; None when it is not a time of day."""
-    match = _TIME_OF_DAY.match(raw)
-    if not match:
-        return None
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 class OnboardingService:

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.dialogs.time_input import parse_time_of_day
 from bot.services.attendance import ActivityDraft
-from bot.services.onboarding import parse_time_of_day
 from storage.models.attendance import Activity, ActivityKind
 
 TITLE_MAX = 60
@@ -128,9 +128,8 @@ def choose(draft: Draft, step: Step, value: str, today: date) -> bool:
             return False
         draft["date"] = day.isoformat()
     elif step in (Step.START, Step.END):
-        # Buttons carry "HHMM" (a colon would split the callback data).
-        typed = f"{value[:2]}:{value[2:]}" if value.isdigit() and len(value) == 4 else value
-        at = parse_time_of_day(typed)
+        # Buttons carry "HHMM" (a colon would split the callback data); typed "0930" reads alike.
+        at = parse_time_of_day(value)
         if at is None or (step is Step.END and at == draft.get("start")):
             return False
         draft[step.value] = at

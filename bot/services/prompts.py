@@ -99,7 +99,7 @@ class PromptService:
         locale = youth.locale or self.default_locale
         values: dict[str, object] = {"first_name": youth.first_name, **choice.variables}
         if choice.subgoal is not None:
-            values["subgoal"] = self.catalogue.name(choice.subgoal, locale)
+            values["subgoal"] = self.catalogue.youth_name(choice.subgoal, locale)
         text = render_localized(choice.prompt.text, locale, values)
         return RenderedPrompt(text, choice.prompt.id, choice.rule)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.dialogs.time_input import TIME_NOT_UNDERSTOOD
 from bot.services.attendance_measures import AttendanceOverview, Outcome, Stability, WeekStats
 from bot.services.attendance_plan import Occurrence, parse_weekdays
 from bot.services.plan_form import Step
@@ -105,7 +106,7 @@ def step_problem(step: Step) -> str:
     if step is Step.DATE:
         return _("I couldn't use that date. Write it like 24.12 — today or later.")
     if step in (Step.START, Step.END):
-        return _("I didn't catch that time. Try like this: 9:30 or 14:00.")
+        return _(TIME_NOT_UNDERSTOOD)
     if step is Step.DAYS:
         return _("Pick at least one day, then tap “Done”.")
     return _("Please tap one of the buttons.")
@@ -172,13 +173,20 @@ def _success_line(stats: Stability, today: date) -> str | None:
     this_week, last_week = stats.weeks[-1], stats.weeks[-2]
     if this_week.is_success:
         week = this_week
-        text = _(
+        text = ngettext(
+            "🎉 This week is a success: you showed up {n} of {m} time. That's how you "
+            "become someone people can count on.",
             "🎉 This week is a success: you showed up {n} of {m} times. That's how you "
-            "become someone people can count on."
+            "become someone people can count on.",
+            this_week.tally.expected,
         )
     elif last_week.is_success:
         week = last_week
-        text = _("🎉 Last week was a success: you showed up {n} of {m} times. Well done!")
+        text = ngettext(
+            "🎉 Last week was a success: you showed up {n} of {m} time. Well done!",
+            "🎉 Last week was a success: you showed up {n} of {m} times. Well done!",
+            last_week.tally.expected,
+        )
     else:
         return None
     return text.format(n=week.tally.showed_up, m=week.tally.expected)

@@ -58,6 +58,9 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("scripts", Role.STAFF, N_("dialog scripts: versions and rollback")),
     CommandInfo("cohort", Role.STAFF, N_("overview per mentor and overall")),
     CommandInfo("web", Role.STAFF, N_("a sign-in link to the web console")),
+    # Shared names: a person with several roles sees the broader line (listed later).
+    CommandInfo("settings", Role.STAFF, N_("your language")),
+    CommandInfo("settings", Role.MENTOR, N_("language, summary day and quiet hours")),
 )
 
 
@@ -86,13 +89,13 @@ async def script_commands(session: AsyncSession) -> list[ScriptCommand]:
 
 
 def commands_for(person: Person) -> list[CommandInfo]:
-    seen: set[str] = set()
-    chosen: list[CommandInfo] = []
+    """The person's commands, each once: in the place it first appears for one of their roles,
+    described by the last entry for their roles (a mentor who is also staff invites anyone)."""
+    chosen: dict[str, CommandInfo] = {}
     for info in COMMANDS:
-        if person.has_role(info.role) and info.name not in seen:
-            seen.add(info.name)
-            chosen.append(info)
-    return chosen
+        if person.has_role(info.role):
+            chosen[info.name] = info
+    return list(chosen.values())
 
 
 def script_commands_for(person: Person, extra: Sequence[ScriptCommand]) -> list[ScriptCommand]:

@@ -7,6 +7,7 @@ import html
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import SubgoalCatalogue
 from bot.services.demand_ladder import Rung, Suggestion
@@ -35,7 +36,11 @@ class DemandTap(CallbackData, prefix="dmt"):
 
 def demand_wording(text: str, attendance_days: int | None) -> str:
     if attendance_days is not None:
-        return _("Show up {days} days at your activities this week").format(days=attendance_days)
+        return ngettext(
+            "Show up {days} day at your activities this week",
+            "Show up {days} days at your activities this week",
+            attendance_days,
+        ).format(days=attendance_days)
     return text
 
 
@@ -133,8 +138,10 @@ def youth_outcome(demand: Demand, shown: int | None) -> str:
     wording = html.escape(demand_wording(demand.text, demand.attendance_days))
     if demand.status == "done":
         if shown is not None:
-            return _(
-                "🎉 You showed up {shown} days this week — you met “{demand}”. You did that!"
+            return ngettext(
+                "🎉 You showed up {shown} day this week — you met “{demand}”. You did that!",
+                "🎉 You showed up {shown} days this week — you met “{demand}”. You did that!",
+                shown,
             ).format(shown=shown, demand=wording)
         return _("🎉 Well done — “{demand}” is done. That's a success, and it's yours.").format(
             demand=wording
@@ -145,10 +152,14 @@ def youth_outcome(demand: Demand, shown: int | None) -> str:
             "adjust it with you. I still believe you can move forward, one step at a time."
         )
     if shown is not None:
-        return _(
+        days = demand.attendance_days or 0
+        return ngettext(
+            "This week you showed up {shown} of {days} day. New week, new try — your contact "
+            "person will plan the next step with you.",
             "This week you showed up {shown} of {days} days. New week, new try — your contact "
-            "person will plan the next step with you."
-        ).format(shown=shown, days=demand.attendance_days)
+            "person will plan the next step with you.",
+            days,
+        ).format(shown=shown, days=days)
     return _("Okay — thanks for being honest. New week, new try.")
 
 
@@ -158,14 +169,22 @@ def mentor_outcome(demand: Demand, youth: Person, shown: int | None) -> str:
     if demand.status == "done":
         return _("✅ {name} met the demand “{demand}”. Name it in your next talk!").format(
             name=name, demand=wording
-        ) + (" " + _("({shown} days shown up)").format(shown=shown) if shown is not None else "")
+        ) + _shown_days(shown)
     if demand.status == "too_much":
         return _(
             "✋ {name} says “{demand}” is too much right now. Hold it or make it smaller — and "
             "tell {name} you still believe in them."
         ).format(name=name, demand=wording)
-    return _("↻ {name} did not manage “{demand}” this time.").format(name=name, demand=wording) + (
-        " " + _("({shown} days shown up)").format(shown=shown) if shown is not None else ""
+    return _("↻ {name} did not manage “{demand}” this time.").format(
+        name=name, demand=wording
+    ) + _shown_days(shown)
+
+
+def _shown_days(shown: int | None) -> str:
+    if shown is None:
+        return ""
+    return " " + ngettext("({shown} day shown up)", "({shown} days shown up)", shown).format(
+        shown=shown
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.services.mentor_desk import Handover
@@ -22,7 +23,9 @@ def youths_text(youths: Sequence[Person], open_alerts: dict[int, int]) -> str:
             flags.append(_("blocked Fremad"))
         alerts = open_alerts.get(youth.id, 0)
         if alerts:
-            flags.append(_("{count} open alerts").format(count=alerts))
+            flags.append(
+                ngettext("{count} open alert", "{count} open alerts", alerts).format(count=alerts)
+            )
         line = f"• <b>{html.escape(youth.first_name)}</b>"
         lines.append(line + (" — ⚠️ " + ", ".join(flags) if flags else " — ✅"))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import SubgoalCatalogue
 from bot.dialogs.render import pick_locale
@@ -45,7 +46,7 @@ def board_text(
     lines = [_("<b>Your goals</b>")]
     for board in boards:
         lines.append("")
-        subgoal = _e(catalogue.name(board.goal.subgoal, locale))
+        subgoal = _e(catalogue.youth_name(board.goal.subgoal, locale))
         lines.append(f"🎯 <b>{_e(board.goal.text)}</b> · <i>{subgoal}</i>")
         for step in board.steps:
             if step.status == StepStatus.DONE.value:
@@ -120,7 +121,12 @@ def successes_text(items: Sequence[SuccessItem], catalogue: SubgoalCatalogue, lo
     shown = list(items)[-SUCCESS_LIST_LIMIT:]
     lines = [_("<b>Look how far you have come</b> 🌱"), ""]
     if len(items) > len(shown):
-        lines.append(_("… and {count} earlier successes").format(count=len(items) - len(shown)))
+        earlier = len(items) - len(shown)
+        lines.append(
+            ngettext(
+                "… and {count} earlier success", "… and {count} earlier successes", earlier
+            ).format(count=earlier)
+        )
     lines += [
         f"{day_label(item.local_date)} · {success_line(item, catalogue, locale)}" for item in shown
     ]
@@ -141,7 +147,9 @@ def success_line(item: SuccessItem, catalogue: SubgoalCatalogue, locale: str) ->
     if item.kind is SuccessKind.ATTENDED_WEEK:
         return "📅 " + _("A whole week of showing up")
     if item.kind is SuccessKind.STREAK:
-        return "🔥 " + _("{count} check-ins in a row").format(count=item.value)
+        return "🔥 " + ngettext(
+            "{count} check-in in a row", "{count} check-ins in a row", item.value or 0
+        ).format(count=item.value)
     if item.kind is SuccessKind.MENTOR:
         return "💬 " + _("From your mentor: {text}").format(text=text)
     return "⭐ " + text

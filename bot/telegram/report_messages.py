@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import SubgoalCatalogue
 from bot.services.report_chart import ChartLabels
@@ -63,9 +64,12 @@ def digest_messages(
 ) -> list[SendMethod]:
     """One line per youth, with a button per youth; at most 20 youths per message."""
     methods: list[SendMethod] = []
-    header = _(
+    header = ngettext(
+        "<b>Your weekly summary</b> · {count} young person\n"
+        "Tap the name for the full summary and chart.",
         "<b>Your weekly summary</b> · {count} young people\n"
-        "Tap a name for the full summary and chart."
+        "Tap a name for the full summary and chart.",
+        len(reports),
     ).format(count=len(reports))
     for start in range(0, len(reports), DIGEST_YOUTHS_PER_MESSAGE):
         chunk = reports[start : start + DIGEST_YOUTHS_PER_MESSAGE]
@@ -87,21 +91,30 @@ def alert_text(alert: Alert, youth: Person, *, escalated: bool = False) -> str:
     detail = json.loads(alert.detail or "{}")
     name = html.escape(youth.first_name)
     days = detail.get("days", "?")
+    count = days if isinstance(days, int) else 2  # an old alert without a count reads "?"
     texts = {
-        AlertKind.MISSED_CHECKINS.value: _(
+        AlertKind.MISSED_CHECKINS.value: ngettext(
+            "⚠️ <b>{name}</b> has not answered the last check-in. A short, warm message "
+            "from you can be the way back.",
             "⚠️ <b>{name}</b> has not answered the last {days} check-ins. A short, warm message "
-            "from you can be the way back."
+            "from you can be the way back.",
+            count,
         ),
-        AlertKind.LOW_MOOD.value: _(
-            "⚠️ <b>{name}</b> has had low mood {days} check-ins in a row. Maybe a call today?"
+        AlertKind.LOW_MOOD.value: ngettext(
+            "⚠️ <b>{name}</b> had low mood at the last check-in. Maybe a call today?",
+            "⚠️ <b>{name}</b> has had low mood {days} check-ins in a row. Maybe a call today?",
+            count,
         ),
         AlertKind.BLOCKED.value: _(
             "⚠️ <b>{name}</b> has blocked Fremad, so check-ins no longer arrive. Reach out "
             "another way."
         ),
         AlertKind.CRISIS.value: crisis_alert_text(detail),
-        AlertKind.ATTENDANCE.value: _(
-            "⚠️ <b>{name}</b>: attendance needs attention ({days} absences in a row or a low week)."
+        AlertKind.ATTENDANCE.value: ngettext(
+            "⚠️ <b>{name}</b>: attendance needs attention ({days} absence or a low week).",
+            "⚠️ <b>{name}</b>: attendance needs attention ({days} absences in a row or a low "
+            "week).",
+            count,
         ),
         AlertKind.RUNNING_LATE.value: _(
             "ℹ️ <b>{name}</b> let you know they are running late or can't come today."

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from babel.numbers import format_percent
 
 from bot.services.cohort import CohortRow
@@ -48,16 +49,18 @@ def cohort_text(rows: Sequence[CohortRow], locale: str) -> str:
     lines = [_("<b>Cohort, last 7 days</b>")]
     for row in rows:
         name = html.escape(row.mentor_name) if row.mentor_id is not None else _("<b>All</b>")
+        line = _("{name}: {active} · check-ins {checkins} · attendance {attendance} · {alerts}")
         lines.append(
-            _(
-                "{name}: {active} active · check-ins {checkins} · attendance {attendance} · "
-                "{alerts} open alerts"
-            ).format(
+            line.format(
                 name=name,
-                active=row.youths_active,
+                active=ngettext("{count} active", "{count} active", row.youths_active).format(
+                    count=row.youths_active
+                ),
                 checkins=_rate(row.checkin_rate, locale),
                 attendance=_rate(row.attendance_rate, locale),
-                alerts=row.alerts_open,
+                alerts=ngettext(
+                    "{count} open alert", "{count} open alerts", row.alerts_open
+                ).format(count=row.alerts_open),
             )
         )
         if row.reviewed_twice:

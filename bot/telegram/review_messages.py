@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.dialogs import SubgoalCatalogue
 from bot.services.joint_review import INTERVAL_WEEKS, ReviewView, focus_of, subgoals_of
@@ -190,7 +191,7 @@ def interval_keyboard(review: JointReview) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=_("{weeks} weeks").format(weeks=w),
+                    text=ngettext("{weeks} week", "{weeks} weeks", w).format(weeks=w),
                     callback_data=ReviewClose(review=review.id, weeks=w).pack(),
                 )
                 for w in INTERVAL_WEEKS

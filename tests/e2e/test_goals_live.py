@@ -37,7 +37,7 @@ async def test_goal_step_ticked_off_then_celebrated_over_http(
 
         assert "Du har ingen mål endnu" in await say(ada, "/goals")
         await tap(ada, "➕ Nyt mål", replies=2)
-        await tap(ada, "Ansvar og mødestabilitet")
+        await tap(ada, "At møde op og holde aftaler")
         await say(ada, "Møde til tiden")
         await say(ada, "Lægge tøj frem")
         await tap(ada, "I morgen")

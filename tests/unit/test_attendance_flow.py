@@ -174,7 +174,7 @@ async def test_youth_adds_a_one_off_appointment_with_a_place(harness: Harness) -
     assert "couldn't use that date" in ada.messages[-2].text
     await ada.send_text("1.12")
     await ada.click("10:00")
-    await ada.send_text("11")  # not a time: asked again
+    await ada.send_text("soon")  # not a time: asked again
     await ada.send_text("11:15")
     assert "Where is it?" in ada.last_text
     await ada.send_text("Jobcenter <Nord>")
@@ -657,7 +657,7 @@ async def test_the_plan_and_the_follow_up_speak_danish(harness: Harness) -> None
     assert "Intet planlagt endnu" in bo.last_text
     await bo.click("➕ Tilføj en aktivitet")
     await bo.click("Praktik")
-    await bo.click("Brug “Praktik”")
+    await bo.click("Brug „Praktik“")
     await bo.click("Hver uge")
     await bo.click("Man")
     await bo.click("Færdig")

@@ -43,7 +43,7 @@ async def _steps(h: Harness) -> list[GoalStep]:
 
 async def test_goal_with_steps_ticked_off_raises_the_next_suggestion(harness: Harness) -> None:
     ada = await _youth(harness)
-    await _set_goal(ada, "Responsibility and showing up", "Get up on time", "Alarm at 7")
+    await _set_goal(ada, "Showing up and keeping appointments", "Get up on time", "Alarm at 7")
     async with harness.app.sessionmaker() as session:
         goal = (await session.execute(select(Goal))).scalar_one()
     assert goal.subgoal == "responsibility" and goal.text == "Get up on time"
@@ -84,7 +84,7 @@ async def test_goal_with_steps_ticked_off_raises_the_next_suggestion(harness: Ha
 
 async def test_missed_step_holds_the_level_then_goes_smaller(harness: Harness) -> None:
     ada = await _youth(harness, 301)
-    await _set_goal(ada, "Responsibility and showing up", "Be there", "Bus at 8")
+    await _set_goal(ada, "Showing up and keeping appointments", "Be there", "Bus at 8")
     await ada.send_command("goals")
     await ada.click("◻️ Bus at 8")
     await ada.click("✅ Done")
@@ -136,7 +136,7 @@ async def test_step_gets_a_new_date_and_goal_can_be_reached(harness: Harness) ->
 async def test_a_saved_goal_shows_the_board_the_script_asks_for(harness: Harness) -> None:
     """goal_setting.yaml ends with `action: show_goals`: the board follows the thanks."""
     ada = await _youth(harness, 303)
-    await _set_goal(ada, "Responsibility and showing up", "Get up on time", "Alarm at 7")
+    await _set_goal(ada, "Showing up and keeping appointments", "Get up on time", "Alarm at 7")
     thanks, board = ada.messages[-2:]
     assert "Saved!" in thanks.text
     assert "Get up on time" in board.text and "Alarm at 7 — by 24 Nov" in board.text

@@ -150,7 +150,7 @@ async def test_twelve_weeks_two_joint_reviews_demands_and_distance(harness: Harn
     await joint_review(mette, bo, "Bo", BO_BOTH, BO_BOTH, ["Fagligt fællesskab"], 6)
 
     # The mentor's demands for Ada's focus: attendance on her own ladder (1..4 of 4 days).
-    offer = last_with(mette, "Mød op 1 dage til dine aktiviteter")
+    offer = last_with(mette, "Mød op 1 dag til dine aktiviteter")
     assert "et første skridt" in offer.text
     await mette.click("↑ Større", in_message=offer)
     await mette.click("✅ Sæt det", in_message=last_with(mette, "Mød op 2 dage"))

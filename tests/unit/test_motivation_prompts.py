@@ -68,7 +68,7 @@ async def test_a_done_step_is_celebrated_after_the_next_checkin(harness: Harness
     person = await harness.onboard(ada, Role.YOUTH)
     await ada.send_command("goals")
     await ada.click("➕ Nyt mål")
-    await ada.click("Ansvar og mødestabilitet")
+    await ada.click("At møde op og holde aftaler")
     await ada.send_text("Møde til tiden")
     await ada.send_text("Stille vækkeur")
     await ada.click("I dag")
