@@ -112,7 +112,9 @@ def cmd_dialogs(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "lint":
         from bot.dialogs.cli import lint_command
 
-        return lint_command(list(args.paths), args.lang)
+        return lint_command(
+            list(args.paths), args.lang, settings.dialogs_dir, settings.script_folder
+        )
     from bot.simulate import preview_script
 
     return preview_script(settings, args.script, args.lang)

@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.resources import shipped_dialogs_dir, shipped_locales_dir
+
+# The checkout this module runs from (tests and development only: an installed Fremad finds its
+# files through bot/resources.py and writes only to the working directory and the cache).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, 30+ URL-safe chars.
@@ -20,14 +24,20 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_DEFAULT_API
-    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'fremad.sqlite3'}"
+    # Relative to the working directory (systemd: WorkingDirectory=; the container: /data).
+    database_url: str = "sqlite+aiosqlite:///./data/fremad.sqlite3"
     redis_url: str | None = None
     # Used in invite links (t.me/<username>?start=<code>); asked from Telegram (getMe) when unset.
     bot_username: str | None = None
     timezone: str = "Europe/Copenhagen"
     default_locale: str = "da"
-    locales_dir: Path = REPO_ROOT / "locales"
-    dialogs_dir: Path = REPO_ROOT / "dialogs"
+    # The shipped translations and dialogs (package data; see bot/resources.py).
+    locales_dir: Path = Field(default_factory=shipped_locales_dir)
+    dialogs_dir: Path = Field(default_factory=shipped_dialogs_dir)
+    # A staff-edited folder of scripts (*.yaml) used instead of the shipped dialogs/scripts:
+    # copy that folder, edit, point SCRIPTS_DIR at it (`fremad doctor` lints it). Unset: the
+    # shipped scripts. Scripts published in the web console still take precedence.
+    scripts_dir: Path | None = None
     # Invites: single use, expire after this many hours.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
     # Webhook mode (scale-out): the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token.
@@ -124,6 +134,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def script_folder(self) -> Path:
+        """The scripts in use: SCRIPTS_DIR when set, else the shipped dialogs/scripts."""
+        return self.scripts_dir if self.scripts_dir is not None else self.dialogs_dir / "scripts"
 
     @property
     def is_sqlite(self) -> bool:
