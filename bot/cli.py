@@ -63,7 +63,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import check_reachable, create_engine
 
     async def reachable() -> int:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
         try:
             await check_reachable(engine)
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     # copy that folder, edit, point SCRIPTS_DIR at it (`fremad doctor` lints it). Unset: the
     # shipped scripts. Scripts published in the web console still take precedence.
     scripts_dir: Path | None = None
+    # SQLite through Fremad's one-hop adapter ("one_hop", fast; it uses private parts of
+    # SQLAlchemy and aiosqlite) or SQLAlchemy's stock sqlite+aiosqlite driver ("stock").
+    sqlite_driver: Literal["one_hop", "stock"] = "one_hop"
     # Invites: single use, expire after this many hours.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
     # Webhook mode (scale-out): the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token.

@@ -152,7 +152,7 @@ async def check_database(settings: Settings) -> list[Finding]:
                     f"(folder {path}).",
                 )
             ]
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await asyncio.wait_for(check_reachable(engine), TIMEOUT_SECONDS)
     except (DatabaseUnreachable, TimeoutError):
@@ -251,7 +251,7 @@ async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:
     ]
     published = 0
     if database_ok:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
         try:
             async with create_sessionmaker(engine)() as session:
                 rows = await ScriptVersionsRepository(session).all_active()
