@@ -19,6 +19,11 @@ from storage.db import DatabaseUnreachable
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def _reason(message: str) -> str:
+    """pydantic's message without its "Value error, " prefix."""
+    return message.removeprefix("Value error, ")
+
+
 def _settings() -> Settings:
     try:
         return Settings()
@@ -26,7 +31,7 @@ def _settings() -> Settings:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
         raise ConfigError(
-            f"{name} is not valid ({first['msg']}): fix it in the environment or in .env."
+            f"{name} is not valid ({_reason(first['msg'])}): fix it in the environment or in .env."
         ) from exc
 
 

@@ -128,6 +128,26 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        expected = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PASSWORD@HOST/NAME"
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError(f"not a database URL; expected {expected}") from None
+        if driver in SUPPORTED_DATABASE_DRIVERS:
+            return value
+        backend = driver.split("+", 1)[0]
+        if backend in ("postgres", "postgresql"):
+            raise ValueError("PostgreSQL needs the asyncpg driver: start it postgresql+asyncpg://")
+        if backend == "sqlite":
+            raise ValueError("SQLite needs the aiosqlite driver: start it sqlite+aiosqlite:///")
+        raise ValueError(f"{backend} is not supported; expected {expected}")
+
     @field_validator("default_locale")
     @classmethod
     def _supported_locale(cls, value: str) -> str:
@@ -183,6 +203,7 @@ class Settings(BaseSettings):
 
 
 SUPPORTED_LOCALES = ("da", "en")
+SUPPORTED_DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class ConfigError(Exception):

@@ -71,10 +71,11 @@ def load_settings(**overrides: Any) -> tuple[Settings | None, list[Finding]]:
         findings = []
         for error in exc.errors():
             name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+            reason = str(error["msg"]).removeprefix("Value error, ")
             findings.append(
                 _fail(
                     "settings",
-                    f"{name} is not valid ({error['msg']}): fix it in the environment or .env.",
+                    f"{name} is not valid ({reason}): fix it in the environment or .env.",
                 )
             )
         return None, findings
