@@ -208,7 +208,7 @@ async def build_app(
     settings.token()  # fail before touching anything else
     configure_encryption(settings)
     migrate.ensure_sqlite_folder(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await prepare_database(settings, engine)
     except BaseException:

@@ -19,6 +19,11 @@ from storage.db import DatabaseUnreachable
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def _reason(message: str) -> str:
+    """pydantic's message without its "Value error, " prefix."""
+    return message.removeprefix("Value error, ")
+
+
 def _settings() -> Settings:
     try:
         return Settings()
@@ -26,7 +31,7 @@ def _settings() -> Settings:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
         raise ConfigError(
-            f"{name} is not valid ({first['msg']}): fix it in the environment or in .env."
+            f"{name} is not valid ({_reason(first['msg'])}): fix it in the environment or in .env."
         ) from exc
 
 
@@ -63,7 +68,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import check_reachable, create_engine
 
     async def reachable() -> int:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
         try:
             await check_reachable(engine)
         finally:
@@ -112,7 +117,9 @@ def cmd_dialogs(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "lint":
         from bot.dialogs.cli import lint_command
 
-        return lint_command(list(args.paths), args.lang)
+        return lint_command(
+            list(args.paths), args.lang, settings.dialogs_dir, settings.script_folder
+        )
     from bot.simulate import preview_script
 
     return preview_script(settings, args.script, args.lang)

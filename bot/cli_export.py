@@ -55,7 +55,7 @@ async def export_case_file(
         key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
         if key_file.exists():
             crypto.configure(key_file.read_text(encoding="ascii").strip())
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await check_reachable(engine)
         sessionmaker = create_sessionmaker(engine)

@@ -38,7 +38,7 @@ async def create_invite(
 ) -> tuple[str, str]:
     username = await bot_username(settings)
     migrate.ensure_sqlite_folder(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await check_reachable(engine)
         if settings.is_sqlite:

@@ -17,7 +17,7 @@ def new_key() -> str:
 async def rotate_key(settings: Settings) -> dict[str, int]:
     """Re-encrypts every encrypted column with the newest key in ENCRYPTION_KEY."""
     configure_encryption(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         async with create_sessionmaker(engine)() as session:
             try:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.resources import shipped_dialogs_dir, shipped_locales_dir
+
+# The checkout this module runs from (tests and development only: an installed Fremad finds its
+# files through bot/resources.py and writes only to the working directory and the cache).
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_DEFAULT_API = "https://api.telegram.org"
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, 30+ URL-safe chars.
@@ -20,14 +25,23 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_DEFAULT_API
-    database_url: str = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'fremad.sqlite3'}"
+    # Relative to the working directory (systemd: WorkingDirectory=; the container: /data).
+    database_url: str = "sqlite+aiosqlite:///./data/fremad.sqlite3"
     redis_url: str | None = None
     # Used in invite links (t.me/<username>?start=<code>); asked from Telegram (getMe) when unset.
     bot_username: str | None = None
     timezone: str = "Europe/Copenhagen"
     default_locale: str = "da"
-    locales_dir: Path = REPO_ROOT / "locales"
-    dialogs_dir: Path = REPO_ROOT / "dialogs"
+    # The shipped translations and dialogs (package data; see bot/resources.py).
+    locales_dir: Path = Field(default_factory=shipped_locales_dir)
+    dialogs_dir: Path = Field(default_factory=shipped_dialogs_dir)
+    # A staff-edited folder of scripts (*.yaml) used instead of the shipped dialogs/scripts:
+    # copy that folder, edit, point SCRIPTS_DIR at it (`fremad doctor` lints it). Unset: the
+    # shipped scripts. Scripts published in the web console still take precedence.
+    scripts_dir: Path | None = None
+    # SQLite through Fremad's one-hop adapter ("one_hop", fast; it uses private parts of
+    # SQLAlchemy and aiosqlite) or SQLAlchemy's stock sqlite+aiosqlite driver ("stock").
+    sqlite_driver: Literal["one_hop", "stock"] = "one_hop"
     # Invites: single use, expire after this many hours.
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 60)
     # Webhook mode (scale-out): the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token.
@@ -114,6 +128,26 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        expected = "sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PASSWORD@HOST/NAME"
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError(f"not a database URL; expected {expected}") from None
+        if driver in SUPPORTED_DATABASE_DRIVERS:
+            return value
+        backend = driver.split("+", 1)[0]
+        if backend in ("postgres", "postgresql"):
+            raise ValueError("PostgreSQL needs the asyncpg driver: start it postgresql+asyncpg://")
+        if backend == "sqlite":
+            raise ValueError("SQLite needs the aiosqlite driver: start it sqlite+aiosqlite:///")
+        raise ValueError(f"{backend} is not supported; expected {expected}")
+
     @field_validator("default_locale")
     @classmethod
     def _supported_locale(cls, value: str) -> str:
@@ -124,6 +158,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def script_folder(self) -> Path:
+        """The scripts in use: SCRIPTS_DIR when set, else the shipped dialogs/scripts."""
+        return self.scripts_dir if self.scripts_dir is not None else self.dialogs_dir / "scripts"
 
     @property
     def is_sqlite(self) -> bool:
@@ -164,6 +203,7 @@ class Settings(BaseSettings):
 
 
 SUPPORTED_LOCALES = ("da", "en")
+SUPPORTED_DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class ConfigError(Exception):

@@ -84,20 +84,22 @@ def sample_variables(script: Script, lang: str) -> dict[str, object]:
     return values
 
 
-def resolve_target(target: str, dialogs_dir: Path) -> Path | None:
-    """A path to a file, or the id of a shipped script."""
+def resolve_target(target: str, dialogs_dir: Path, scripts_dir: Path | None = None) -> Path | None:
+    """A path to a file, or the id of a script in use (SCRIPTS_DIR, else the shipped ones)."""
     path = Path(target)
     if path.is_file() or target.endswith(YAML_SUFFIXES):
         return path
-    shipped = dialogs_dir / "scripts" / f"{target}.yaml"
+    shipped = (scripts_dir or dialogs_dir / "scripts") / f"{target}.yaml"
     return shipped if shipped.is_file() else None
 
 
-def load_target(target: str, dialogs_dir: Path, lang: str, err: Write) -> PreviewTarget | None:
+def load_target(
+    target: str, dialogs_dir: Path, lang: str, err: Write, scripts_dir: Path | None = None
+) -> PreviewTarget | None:
     """The script to preview, linted; prints what is wrong and returns None when unusable."""
-    path = resolve_target(target, dialogs_dir)
+    path = resolve_target(target, dialogs_dir, scripts_dir)
     if path is None:
-        shipped = sorted(p.stem for p in (dialogs_dir / "scripts").glob("*.yaml"))
+        shipped = sorted(p.stem for p in (scripts_dir or dialogs_dir / "scripts").glob("*.yaml"))
         err(f"fremad: no script called {target!r}; shipped scripts: {', '.join(shipped)}")
         return None
     checked = check_file(path, require_en=False, catalogue=default_catalogue(dialogs_dir))
@@ -274,7 +276,7 @@ def preview_script(settings: Settings, script: str, lang: str) -> int:
     def err(text: str) -> None:
         sys.stderr.write(text + "\n")
 
-    target = load_target(script, settings.dialogs_dir, lang, err)
+    target = load_target(script, settings.dialogs_dir, lang, err, settings.script_folder)
     if target is None:
-        return 1 if resolve_target(script, settings.dialogs_dir) else 2
+        return 1 if resolve_target(script, settings.dialogs_dir, settings.script_folder) else 2
     return asyncio.run(run_preview(settings, target, lang, print, _read_line))

@@ -50,7 +50,7 @@ def create_runtime(
         settings=settings,
         clock=clock,
         i18n=i18n,
-        scripts=ScriptRegistry(dialogs / "scripts"),
+        scripts=ScriptRegistry(settings.script_folder),
         catalogue=load_catalogue(dialogs),
         crisis_rules=load_crisis_rules(dialogs / "crisis" / "phrases.yaml"),
         crisis_lines=load_crisis_lines(dialogs / "crisis" / "lines.yaml"),

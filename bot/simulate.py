@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.clock import ManualClock
-from bot.config import REPO_ROOT, Settings
+from bot.config import Settings
 from bot.local_telegram import FakeSession, FakeTelegram
 from bot.local_telegram.objects import BotMessage
 from bot.scheduling.tick import run_tick
@@ -218,7 +218,8 @@ class Simulator:
     async def start_preview(self, name: str) -> None:
         from bot.preview import load_target
 
-        target = load_target(name, self.app.settings.dialogs_dir, "da", self.write)
+        settings = self.app.settings
+        target = load_target(name, settings.dialogs_dir, "da", self.write, settings.script_folder)
         if target is None:
             return
         self.preview = await Preview.open(self, target)
@@ -381,7 +382,8 @@ async def start_simulator(settings: Settings, clock: ManualClock) -> tuple[App, 
 
 
 def simulator_settings(settings: Settings, database: str | None) -> Settings:
-    path = Path(database) if database else REPO_ROOT / "data" / "simulate.sqlite3"
+    # In the working directory, like the default DATABASE_URL (never inside the install).
+    path = Path(database) if database else Path("data") / "simulate.sqlite3"
     return settings.model_copy(
         update={
             "bot_token": SecretStr(FakeTelegram().token),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,14 +16,41 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from storage.sqlite_driver import OneHopDbapi
+if TYPE_CHECKING:
+    from storage.sqlite_driver import OneHopDbapi
+
+log = logging.getLogger(__name__)
+# "one_hop": Fremad's adapter (storage/sqlite_driver.py, which uses private parts of SQLAlchemy's
+# aiosqlite dialect and of aiosqlite); "stock": SQLAlchemy's own sqlite+aiosqlite driver, slower
+# (4–5 thread hops per statement) but relying on public APIs only. SQLITE_DRIVER picks one.
+SQLITE_DRIVERS = ("one_hop", "stock")
 
 
 class DatabaseUnreachable(Exception):
     """The database could not be reached; the message says which and what to set."""
 
 
-def create_engine(url: str, *, sqlite_on_loop: bool = False) -> AsyncEngine:
+def _one_hop_dbapi(on_loop: bool) -> OneHopDbapi | None:
+    """Fremad's adapter, or None (with a warning) when it does not fit the installed SQLAlchemy
+    or aiosqlite: then the stock driver is used rather than failing to start."""
+    try:
+        from storage.sqlite_driver import OneHopDbapi
+
+        return OneHopDbapi(busy_timeout=30, on_loop=on_loop)
+    except (ImportError, AttributeError, TypeError) as exc:
+        log.warning(
+            "the one-hop SQLite adapter does not fit the installed SQLAlchemy/aiosqlite (%s): "
+            "using the stock sqlite+aiosqlite driver (set SQLITE_DRIVER=stock to silence this)",
+            type(exc).__name__,
+        )
+        return None
+
+
+def create_engine(
+    url: str, *, sqlite_on_loop: bool = False, sqlite_driver: str = "one_hop"
+) -> AsyncEngine:
+    if sqlite_driver not in SQLITE_DRIVERS:
+        raise ValueError(f"unknown SQLite driver {sqlite_driver!r}")
     if url.startswith("sqlite"):
         # One thread hop per statement instead of five (storage/sqlite_driver.py). Statements on
         # the event loop (`sqlite_on_loop`) measured no better: same CPU per update and lower
@@ -28,13 +58,15 @@ def create_engine(url: str, *, sqlite_on_loop: bool = False) -> AsyncEngine:
         # other core (bench_updates, docs/benchmarks/updates-2026-12-05.json). Kept as an option.
         # A pool as large as the connections updates use at once: an overflow connection is
         # closed on return and a new one costs a thread and four PRAGMAs (measured ~7 ms).
-        dbapi = OneHopDbapi(busy_timeout=30, on_loop=sqlite_on_loop)
+        dbapi = _one_hop_dbapi(sqlite_on_loop) if sqlite_driver == "one_hop" else None
+        busy_timeout_ms = dbapi.busy_timeout_pragma if dbapi is not None else 30_000
+        module: dict[str, Any] = {"module": dbapi} if dbapi is not None else {}
         engine = create_async_engine(
             url,
-            module=dbapi,
             connect_args={"timeout": 30},
             pool_size=20,
             max_overflow=20,
+            **module,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -46,7 +78,7 @@ def create_engine(url: str, *, sqlite_on_loop: bool = False) -> AsyncEngine:
             # may lose the last commits, never the file (https://sqlite.org/pragma.html).
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={dbapi.busy_timeout_pragma}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.close()
 
         return engine

@@ -193,12 +193,27 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def shipped_paths(dialogs_dir: Path = DIALOGS_DIR) -> list[Path]:
-    files = sorted((dialogs_dir / "scripts").glob("*.yaml"))
+def shipped_paths(dialogs_dir: Path = DIALOGS_DIR, scripts_dir: Path | None = None) -> list[Path]:
+    """The dialog files in use: the scripts (SCRIPTS_DIR when set) and the sub-goal catalogue."""
+    files = sorted((scripts_dir or dialogs_dir / "scripts").glob("*.yaml"))
     files.append(dialogs_dir / SHIPPED_FILE)
     if (dialogs_dir / LOCAL_FILE).exists():
         files.append(dialogs_dir / LOCAL_FILE)
     return files
+
+
+def missing_dialog_files(dialogs_dir: Path, scripts_dir: Path | None = None) -> str | None:
+    """What is missing for Fremad to have its dialogs (one sentence), or None."""
+    scripts = scripts_dir or dialogs_dir / "scripts"
+    if not (dialogs_dir / SHIPPED_FILE).is_file():
+        return (
+            f"the dialog files are missing ({dialogs_dir / SHIPPED_FILE} not found): "
+            "reinstall Fremad, or set DIALOGS_DIR to a folder that has them."
+        )
+    if not scripts.is_dir() or not any(scripts.glob("*.yaml")):
+        setting = "SCRIPTS_DIR" if scripts_dir else "DIALOGS_DIR"
+        return f"no dialog scripts in {scripts}: copy the shipped scripts there, or fix {setting}."
+    return None
 
 
 def lint_paths(

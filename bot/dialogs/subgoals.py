@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.dialogs.model import Subgoal
+from bot.resources import shipped_dialogs_dir
 
-DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
+# The shipped folder (package data in a wheel, the top-level dialogs/ in a checkout).
+DIALOGS_DIR = shipped_dialogs_dir()
 SHIPPED_FILE = "subgoals.yaml"
 LOCAL_FILE = "subgoals.local.yaml"
 

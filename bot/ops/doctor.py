@@ -10,8 +10,8 @@ Checks, in order (later ones are skipped when what they need is broken):
    webhook settings are complete when WEBHOOK_URL is set;
 3. the database answers, and its migrations are at head;
 4. Redis answers (when REDIS_URL is set);
-5. every shipped dialog script, and every script version in use in the database, lints clean
-   (each problem named file:line);
+5. the translation catalogues and dialog files are there (and SCRIPTS_DIR has every script);
+   every script in use, shipped or published in the database, lints clean (file:line);
 6. Telegram accepts the token (getMe) and the webhook state fits the mode (getWebhookInfo):
    polling when WEBHOOK_URL is unset, webhook mode when it is set.
 """
@@ -71,10 +71,11 @@ def load_settings(**overrides: Any) -> tuple[Settings | None, list[Finding]]:
         findings = []
         for error in exc.errors():
             name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+            reason = str(error["msg"]).removeprefix("Value error, ")
             findings.append(
                 _fail(
                     "settings",
-                    f"{name} is not valid ({error['msg']}): fix it in the environment or .env.",
+                    f"{name} is not valid ({reason}): fix it in the environment or .env.",
                 )
             )
         return None, findings
@@ -152,7 +153,7 @@ async def check_database(settings: Settings) -> list[Finding]:
                     f"(folder {path}).",
                 )
             ]
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await asyncio.wait_for(check_reachable(engine), TIMEOUT_SECONDS)
     except (DatabaseUnreachable, TimeoutError):
@@ -188,6 +189,54 @@ async def check_database(settings: Settings) -> list[Finding]:
     return findings
 
 
+def check_resources(settings: Settings) -> list[Finding]:
+    """The shipped files are there: a catalogue per language (compiled into the cache when a
+    checkout has only the .po), the dialog files, and every shipped script in SCRIPTS_DIR."""
+    from bot.config import SUPPORTED_LOCALES
+    from bot.dialogs.lint import missing_dialog_files
+    from bot.i18n import catalogue_dir, compiled_locales
+    from bot.resources import shipped_dialogs_dir
+
+    findings: list[Finding] = []
+    missing = sorted(set(SUPPORTED_LOCALES) - compiled_locales(settings.locales_dir))
+    if missing:
+        findings.append(
+            _fail(
+                "catalogues",
+                f"no translation catalogue for {', '.join(missing)} in {settings.locales_dir}: "
+                "reinstall Fremad, or fix LOCALES_DIR.",
+            )
+        )
+    else:
+        try:
+            where = catalogue_dir(settings.locales_dir)
+            findings.append(_ok("catalogues", f"{', '.join(SUPPORTED_LOCALES)} in {where}"))
+        except OSError as exc:
+            findings.append(
+                _fail(
+                    "catalogues",
+                    f"the catalogues cannot be compiled ({exc.strerror or exc}): set "
+                    "XDG_CACHE_HOME to a writable folder, or install Fremad from its wheel.",
+                )
+            )
+    problem = missing_dialog_files(settings.dialogs_dir, settings.scripts_dir)
+    if problem:
+        findings.append(_fail("scripts", problem))
+    elif settings.scripts_dir is not None:
+        shipped = {p.stem for p in (shipped_dialogs_dir() / "scripts").glob("*.yaml")}
+        present = {p.stem for p in settings.scripts_dir.glob("*.yaml")}
+        if shipped - present:
+            lacking = ", ".join(f"{i}.yaml" for i in sorted(shipped - present))
+            findings.append(
+                _fail(
+                    "scripts",
+                    f"SCRIPTS_DIR lacks {lacking}: copy them from "
+                    f"{shipped_dialogs_dir() / 'scripts'}.",
+                )
+            )
+    return findings
+
+
 async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:
     """Every shipped dialog file, and every script version in use in the database, linted: a
     broken one is named with file:line so it never reaches a young person."""
@@ -196,13 +245,14 @@ async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:
     from storage.db import create_sessionmaker
     from storage.repositories.dialogs import ScriptVersionsRepository
 
-    shipped = [m for m in lint_paths(shipped_paths(settings.dialogs_dir)) if m.severity == "error"]
+    paths = shipped_paths(settings.dialogs_dir, settings.script_folder)
+    shipped = [m for m in lint_paths(paths) if m.severity == "error"]
     findings = [
         _fail("scripts", f"{m} — fix the shipped file, then restart Fremad") for m in shipped
     ]
     published = 0
     if database_ok:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
         try:
             async with create_sessionmaker(engine)() as session:
                 rows = await ScriptVersionsRepository(session).all_active()
@@ -342,7 +392,12 @@ async def diagnose(settings: Settings, session: BaseSession | None = None) -> li
     database = await check_database(settings)
     findings.extend(database)
     database_ok = bool(database) and all(f.level is Level.OK for f in database)
-    findings.extend(await check_scripts(settings, database_ok))
+    resources = check_resources(settings)
+    findings.extend(resources)
+    if any(f.topic == "scripts" for f in resources):
+        findings.append(_warn("scripts", "not linted: the dialog files must be fixed first"))
+    else:
+        findings.extend(await check_scripts(settings, database_ok))
     findings.extend(await check_redis(settings))
     token_ok = not any(f.topic == "token" and f.level is Level.FAIL for f in findings)
     if token_ok:

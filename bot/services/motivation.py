@@ -37,7 +37,8 @@ class Motivation:
 
 def library_of(runtime: Runtime) -> PromptLibrary:
     """The shipped library (dialogs/scripts/prompts.yaml)."""
-    return prompt_library(runtime.settings.dialogs_dir, runtime.catalogue)
+    settings = runtime.settings
+    return prompt_library(settings.dialogs_dir, runtime.catalogue, settings.script_folder)
 
 
 def live_library(session: AsyncSession, runtime: Runtime) -> LibrarySource:

@@ -11,13 +11,16 @@ from bot.dialogs import PromptLibrary, SubgoalCatalogue, load_prompt_library
 # A library, or a way to fetch the one in use now (staff may publish a new one at any time).
 LibrarySource = PromptLibrary | Callable[[], Awaitable[PromptLibrary]]
 
-PROMPTS_FILE = Path("scripts") / "prompts.yaml"
+PROMPTS_FILE = "prompts.yaml"
 _loaded: dict[Path, PromptLibrary] = {}
 
 
-def prompt_library(dialogs_dir: Path, catalogue: SubgoalCatalogue) -> PromptLibrary:
-    """The library shipped in `dialogs_dir` (raises DialogError when it does not lint)."""
-    path = (dialogs_dir / PROMPTS_FILE).resolve()
+def prompt_library(
+    dialogs_dir: Path, catalogue: SubgoalCatalogue, scripts_dir: Path | None = None
+) -> PromptLibrary:
+    """The library in `scripts_dir` (SCRIPTS_DIR), else shipped in `dialogs_dir`/scripts
+    (raises DialogError when it does not lint)."""
+    path = ((scripts_dir or dialogs_dir / "scripts") / PROMPTS_FILE).resolve()
     if path not in _loaded:
         _loaded[path] = load_prompt_library(path, catalogue=catalogue)
     return _loaded[path]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.config import REPO_ROOT
-from bot.i18n import compile_catalogs
+from bot.i18n import catalogue_dir, compile_catalogs, create_i18n
 
 KEYWORDS = {"_": None, "__": None, "N_": None, "lazy_gettext": None}
 
@@ -50,5 +51,26 @@ def test_catalogs_compile(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "locales", tmp_path / "locales")
     for old in (tmp_path / "locales").glob("*/LC_MESSAGES/*.mo"):
         old.unlink()
-    compiled = compile_catalogs(tmp_path / "locales")
+    compiled = compile_catalogs(tmp_path / "locales", tmp_path / "compiled")
     assert {p.parent.parent.name for p in compiled} == {"da", "en"}
+
+
+def test_a_checkout_without_catalogues_compiles_them_into_the_cache_not_beside_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    source = tmp_path / "install" / "locales"
+    shutil.copytree(REPO_ROOT / "locales", source, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("CACHE_DIRECTORY", raising=False)
+    i18n = create_i18n(source, "da")
+    assert i18n.gettext(" — in use", locale="da") != " — in use"
+    assert list(source.rglob("*.mo")) == []
+    assert Path(i18n.path).is_relative_to(tmp_path / "cache" / "fremad")
+
+
+def test_an_installed_wheel_uses_its_compiled_catalogues_as_they_are(tmp_path: Path) -> None:
+    source = tmp_path / "locales"
+    compile_catalogs(REPO_ROOT / "locales", source)  # what setup.py's build step ships
+    assert catalogue_dir(source) == source
