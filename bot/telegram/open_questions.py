@@ -36,7 +36,7 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import (
     DeleteMessage,
     EditMessageCaption,
@@ -160,14 +160,7 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
             # Closed from the moment the request leaves: a question sent beside it then finds
             # nothing open to close a second time.
             self._edited(method)
-        try:
-            result: Any = await make_request(bot, method)
-        except TelegramBadRequest as exc:
-            if not self._closed_already(method, exc):
-                raise
-            # A handler took the keyboard off a question this middleware had just closed
-            # (both run beside each other when the next question goes out first): done.
-            return cast(Response[TelegramType], True)
+        result: Any = await make_request(bot, method)
         if isinstance(method, _SENDS):
             await self._sent(bot, method, result)
         elif isinstance(method, DeleteMessage) and isinstance(method.chat_id, int):
@@ -219,15 +212,6 @@ class OpenQuestionsMiddleware(BaseRequestMiddleware):
             and not asks_something(method.reply_markup)
             and isinstance(method.chat_id, int)
             and (method.chat_id, method.message_id or 0) in self._closed
-        )
-
-    def _closed_already(self, method: object, exc: TelegramBadRequest) -> bool:
-        return (
-            isinstance(method, EditMessageReplyMarkup)
-            and not asks_something(method.reply_markup)
-            and isinstance(method.chat_id, int)
-            and (method.chat_id, method.message_id or 0) in self._closed
-            and "not modified" in exc.message
         )
 
     async def _move_down(self, bot: Bot, chat_id: int, asked: _Asked) -> None:
