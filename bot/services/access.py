@@ -12,6 +12,8 @@ included (young people have their own commands for their own data).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -56,6 +58,32 @@ class AccessService:
             await self._deny(actor, youth_id, purpose)
             return None
         return await self.youth_for(actor, youth_id, purpose)
+
+    async def youths_for_mentor_work(
+        self, actor: Person, youths: Sequence[Person], purpose: str
+    ) -> list[Person]:
+        """`youth_for_mentor_work` for a whole list (the console's overview): the same rule and
+        the same audit entries — one "data.read" per youth returned, an "access.denied" per
+        youth refused — with one query for the links and one flush."""
+        if not (actor.is_mentor or actor.is_staff):
+            for youth in youths:
+                await self._deny(actor, youth.id, purpose)
+            return []
+        candidates = [y for y in youths if y.is_youth and y.id != actor.id]
+        if actor.is_staff:
+            readable = candidates
+        else:
+            mentors = await PeopleRepository(self.session).current_mentor_ids(
+                [y.id for y in candidates]
+            )
+            readable = [y for y in candidates if mentors.get(y.id) == actor.id]
+        for youth in youths:
+            if youth not in readable:
+                await self._deny(actor, youth.id, purpose)
+        await AuditRepository(self.session).add_reads(
+            self.clock.now(), actor.id, [y.id for y in readable], purpose=purpose
+        )
+        return readable
 
     async def follows(self, actor: Person | None, youth: Person) -> bool:
         """True when `actor` is staff or the youth's current mentor (nothing is audited)."""

@@ -433,9 +433,12 @@ async def gather_week_facts(
     *,
     notes_since: datetime | None = None,
     today: date | None = None,
+    brief: bool = False,
 ) -> WeekFacts:
     """All facts about ``youth`` for ``period`` (local dates in the youth's zone). ``today``:
-    the youth's date now when the period runs up to it (its open check-in is not missed)."""
+    the youth's date now when the period runs up to it (its open check-in is not missed).
+    ``brief``: only what a one-line overview shows (check-ins, attendance, goal steps, successes,
+    mentor notes, concerns); rating changes and shared notes stay empty, ``method`` None."""
     checkins = await checkin_facts(session, youth, period, sources.low_mood_max, today)
     attendance = (
         await sources.attendance.period(session, youth, period) if sources.attendance else None
@@ -446,7 +449,8 @@ async def gather_week_facts(
         successes.insert(0, Success("attendance_full", attendance.attended + attendance.late))
     if sources.goals is not None:
         steps = await sources.goals.steps(session, youth, period)
-        changes = await sources.goals.rating_changes(session, youth, period)
+        if not brief:
+            changes = await sources.goals.rating_changes(session, youth, period)
         successes = [*await sources.goals.successes(session, youth, period), *successes]
         if steps is not None:
             # A step named as a success is a step done: the two lines never disagree.
@@ -464,10 +468,14 @@ async def gather_week_facts(
         goal_steps=steps,
         rating_changes=tuple(changes or ()),
         successes=tuple(successes),
-        shared_notes=tuple(await shared_notes(session, youth, period)),
+        shared_notes=() if brief else tuple(await shared_notes(session, youth, period)),
         mentor_notes=tuple(await mentor_notes(session, youth, notes_since, period_end)),
         concerns=await concerns(session, youth, checkins, period.last, period),
-        method=await sources.method.period(session, youth, period) if sources.method else None,
+        method=(
+            await sources.method.period(session, youth, period)
+            if sources.method and not brief
+            else None
+        ),
     )
 
 

@@ -1,5 +1,5 @@
 """What the mentor pages show, gathered through the same functions as the Telegram summary
-(bot/services/report_facts.py: gather_week_facts, weekly_series) so the figures agree.
+(bot/services/figures.py: gather_week_facts, weekly_series) so the figures agree.
 
 Every youth shown was handed out by AccessService (a "data.read" in the audit log per youth and
 page, so /mydata lists console reads); this module never reads a youth it was not given.
@@ -113,16 +113,14 @@ async def overview_rows(
     access = AccessService(session, clock)
     reads = ReportReadsRepository(session)
     candidates = [y for y in await youths_for(session, reader) if y.left_at is None]
-    readable = [
-        youth
-        for youth in candidates
-        if await access.youth_for_mentor_work(reader, youth.id, OVERVIEW_PURPOSE) is not None
-    ]
+    readable = await access.youths_for_mentor_work(reader, candidates, OVERVIEW_PURPOSE)
     alert_counts = await reads.open_alert_counts([y.id for y in readable])
     beliefs = await ConsoleReadsRepository(session).latest_beliefs([y.id for y in readable])
     rows = []
     for youth in readable:
-        facts = await gather_week_facts(session, youth, this_week(youth, clock), sources)
+        facts = await gather_week_facts(
+            session, youth, this_week(youth, clock), sources, brief=True
+        )
         open_alerts = alert_counts.get(youth.id, 0)
         rows.append(
             YouthRow(

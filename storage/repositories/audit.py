@@ -36,6 +36,17 @@ class AuditRepository:
         )
         await self.session.flush()
 
+    async def add_reads(
+        self, now: datetime, actor_id: int, subject_ids: Sequence[int], **detail: Any
+    ) -> None:
+        """One "data.read" per subject, as `add` writes them, in one flush."""
+        text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+        self.session.add_all(
+            AuditEntry(at=now, actor_id=actor_id, action="data.read", subject_id=s, detail=text)
+            for s in subject_ids
+        )
+        await self.session.flush()
+
     async def for_subject(self, subject_id: int) -> Sequence[AuditEntry]:
         result = await self.session.execute(
             select(AuditEntry).where(AuditEntry.subject_id == subject_id).order_by(AuditEntry.id)

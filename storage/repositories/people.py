@@ -66,6 +66,18 @@ class PeopleRepository:
         )
         return result.scalar_one_or_none()
 
+    async def current_mentor_ids(self, youth_ids: Sequence[int]) -> dict[int, int]:
+        """youth id -> the id of their current contact person (the latest open link), for many
+        youths in one query; youths without one are left out."""
+        if not youth_ids:
+            return {}
+        result = await self.session.execute(
+            select(MentorLink.youth_id, MentorLink.mentor_id)
+            .where(MentorLink.youth_id.in_(youth_ids), MentorLink.ended_at.is_(None))
+            .order_by(MentorLink.started_at)
+        )
+        return {youth_id: mentor_id for youth_id, mentor_id in result.all()}
+
     async def youths_of(self, mentor_id: int) -> Sequence[Person]:
         result = await self.session.execute(
             select(Person)

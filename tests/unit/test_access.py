@@ -97,3 +97,52 @@ async def test_forged_erasure_buttons_are_refused_and_audited(harness: Harness) 
     await staff.click("Ikke nu")
     assert "ikke slettet" in ada.last_text
     assert await harness.person(721) is not None
+
+
+async def test_the_list_rule_decides_and_audits_as_the_single_one(harness: Harness) -> None:
+    """The console's overview asks for many youths at once: same answers, same audit rows."""
+    from storage.repositories.people import PeopleRepository
+
+    staff = await harness.onboard(harness.user(730, "Sam"), Role.STAFF)
+    mette = await harness.onboard(harness.user(731, "Mette"), Role.MENTOR)
+    mads = await harness.onboard(harness.user(732, "Mads"), Role.MENTOR)
+    ada = await harness.onboard(harness.user(733, "Ada"), Role.YOUTH, mentor=731)
+    bo = await harness.onboard(harness.user(734, "Bo"), Role.YOUTH, mentor=732)
+    cy = await harness.onboard(harness.user(735, "Cy"), Role.YOUTH, mentor=731)
+    async with harness.app.sessionmaker() as session:
+        # Cy was Mette's and is now Mads's: the latest open link decides.
+        await PeopleRepository(session).link_mentor(cy.id, mads.id, harness.clock.now())
+        await session.commit()
+    subjects = [ada, bo, cy, mads]
+
+    async def entries() -> list[tuple[str, int | None, int | None, str]]:
+        found = [*await _audit(harness, "data.read"), *await _audit(harness, "access.denied")]
+        return sorted(
+            (e.action, e.actor_id, e.subject_id, json.loads(e.detail)["purpose"]) for e in found
+        )
+
+    for actor in (staff, mette, mads, ada):
+        before = await entries()
+        async with harness.app.sessionmaker() as session:
+            access = AccessService(session, harness.clock)
+            one_by_one = [
+                y.id
+                for y in subjects
+                if await access.youth_for_mentor_work(actor, y.id, "single") is not None
+            ]
+            await session.commit()
+        singles = [e for e in await entries() if e not in before]
+        async with harness.app.sessionmaker() as session:
+            access = AccessService(session, harness.clock)
+            listed = await access.youths_for_mentor_work(actor, subjects, "list")
+            await session.commit()
+        lists = [e for e in await entries() if e not in before and e not in singles]
+        assert [y.id for y in listed] == one_by_one
+        assert [e[:3] for e in lists] == [e[:3] for e in singles]
+    assert one_by_one == []  # a youth gets nobody through a mentor's tool
+    # Spot-check the rule itself: Mette reads Ada only; Mads reads Bo and Cy; staff all three.
+    async with harness.app.sessionmaker() as session:
+        access = AccessService(session, harness.clock)
+        for actor, expected in ((mette, [ada]), (mads, [bo, cy]), (staff, [ada, bo, cy])):
+            readable = await access.youths_for_mentor_work(actor, subjects, "x")
+            assert [y.id for y in readable] == [y.id for y in expected]
