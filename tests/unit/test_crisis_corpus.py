@@ -1,8 +1,8 @@
 """The crisis detector measured on the team's labelled corpus (tests/fixtures/crisis).
 
 Prints recall per crisis category and the false-alarm rate per kind of hard negative, for the
-tuning split and for the held-out split (written before the detector was changed, never tuned
-on), and fails below the targets of issue 15:
+tuning split and for each held-out split (written before the detector was changed or blind,
+never tuned on), and fails below the targets of issue 15:
   * recall ≥ 99 % on all positives, 100 % on passive wish, active ideation, method, plan;
   * false alarms ≤ 3 % on the hard negatives (any crisis or friend answer counts as one);
   * a sentence about someone else in danger never counts as the writer's own crisis (≤ 3 %).
@@ -24,7 +24,7 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
-SPLITS = ("tuning", "heldout", "heldout_2")
+SPLITS = ("tuning", "heldout", "heldout_2", "heldout_3")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
 POSITIVE = (
     "passive_wish",
@@ -223,12 +223,26 @@ HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+# heldout_3 was written blind by another helper (no sight of the detector, its rule files or the
+# other splits), committed on its own (fd15685) before it was first measured, and is never edited
+# or tuned on. Measured once, with the detector of main at a033e90: recall 149/197 = 75.6 %
+# (passive wish 23/32, active ideation 30/30, method 23/28, plan/intent 24/28, goodbyes 12/20,
+# self-harm 11/21, hopelessness/burden 12/19, abuse/danger 14/19); false alarms 7/83 = 8.4 %
+# (idiom 0/24, news/school 1/14, song quotes 0/12, everyday 1/16, denials 5/17); friend
+# sentences taken as the writer's own crisis 6/26 = 23.1 % (help-a-friend answer 12/26);
+# method/plan hits with an acute category 40/47 = 85.1 %. Below the targets; strict, like above.
+HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 3 below the issue-15 targets (see the comment above)"
+)
+
+
 @pytest.mark.parametrize(
     "split",
     [
         "tuning",
         pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET),
         pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
+        pytest.param("heldout_3", marks=HELD_OUT_3_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
