@@ -163,9 +163,7 @@ def test_a_sqlite_folder_this_user_may_not_write(tmp_path: Path) -> None:
     folder.chmod(0o555)
     try:
         database = folder / "fremad.sqlite3"
-        result = _fremad(
-            tmp_path, "db", "upgrade", DATABASE_URL=f"sqlite+aiosqlite:///{database}"
-        )
+        result = _fremad(tmp_path, "db", "upgrade", DATABASE_URL=f"sqlite+aiosqlite:///{database}")
     finally:
         folder.chmod(0o755)
     assert _one_sentence(result) == (
