@@ -42,7 +42,12 @@ class PeopleDirectory:
         """Everyone (or everyone with `role`) by first name; the read is audited and committed."""
         people = await self.people.everyone(role)
         mentors = await self.people.current_mentors()
-        rows = [self._row(person, mentors.get(person.id)) for person in people]
+        # Sorted here, the same on SQLite and PostgreSQL (their collations differ); casefold
+        # puts Æ, Ø, Å after Z, as the Danish alphabet does.
+        rows = sorted(
+            (self._row(person, mentors.get(person.id)) for person in people),
+            key=lambda row: (row.first_name.casefold(), row.telegram_id),
+        )
         await AuditRepository(self.session).add(
             "data.read",
             self.clock.now(),

@@ -52,8 +52,8 @@ class PeopleRepository:
         return result.scalars().all()
 
     async def everyone(self, role: Role | None = None) -> Sequence[Person]:
-        """Everyone (or everyone with `role`), by first name then id."""
-        query = select(Person).order_by(Person.first_name, Person.id)
+        """Everyone (or everyone with `role`), by id."""
+        query = select(Person).order_by(Person.id)
         if role is not None:
             query = query.where(_ROLE_COLUMNS[role].is_(True))
         result = await self.session.execute(query)
@@ -68,7 +68,7 @@ class PeopleRepository:
             .order_by(MentorLink.started_at, MentorLink.id)
         )
         # The newest link wins, as in current_mentor().
-        return {youth_id: mentor for youth_id, mentor in result.tuples()}
+        return {youth_id: mentor for youth_id, mentor in result.all()}
 
     async def set_unreachable(self, telegram_id: int, since: datetime | None) -> Person | None:
         person = await self.by_telegram_id(telegram_id)
