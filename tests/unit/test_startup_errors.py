@@ -62,6 +62,21 @@ def test_run_without_telegram_is_one_sentence(tmp_path: Path) -> None:
     assert TEST_TOKEN not in result.stderr
 
 
+def test_run_webhook_without_telegram_is_one_sentence(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    result = _fremad(
+        tmp_path,
+        "run",
+        "--webhook",
+        BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=closed,
+        WEBHOOK_URL="https://fremad.example.dk/telegram/webhook",
+        WEBHOOK_SECRET="s" * 32,
+        WEBHOOK_PORT=str(free_port()),
+    )
+    assert _one_sentence(result).startswith(f"Cannot reach Telegram at {closed}: ")
+
+
 async def test_run_with_a_token_telegram_rejects_is_one_sentence(tmp_path: Path) -> None:
     tg = FakeTelegram()  # knows only its own token: another one gets 401 Unauthorized
     async with FakeTelegramServer(tg) as server:
