@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,14 +19,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
-from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings
+from bot.config import TELEGRAM_DEFAULT_API, ConfigError, Settings, TelegramUnreachable
+from bot.database_setup import prepare_database
 from bot.encryption_setup import configure_encryption
 from bot.handlers import errors, get_routers
 from bot.i18n import create_i18n
@@ -71,7 +74,7 @@ from bot.telegram.retry_after import RetryAfterMiddleware
 from bot.telegram.stale_callbacks import StaleCallbackMiddleware
 from bot.telegram.update_intake import UpdateIntake, UpdateQuarantine
 from storage import migrate
-from storage.db import check_reachable, create_engine, create_sessionmaker, describe_url
+from storage.db import create_engine, create_sessionmaker
 from storage.fsm_storage import SqlStorage
 
 log = logging.getLogger(__name__)
@@ -163,20 +166,6 @@ def create_storage(
     return SqlStorage(sessionmaker, clock.now)
 
 
-async def prepare_database(settings: Settings, engine: AsyncEngine) -> None:
-    """Reachable, and migrated: SQLite upgrades itself; PostgreSQL must be upgraded on purpose."""
-    await check_reachable(engine)
-    if settings.is_sqlite:
-        await migrate.upgrade_async(settings.database_url)
-        return
-    current, head = await migrate.migration_state(settings.database_url)
-    if current != head:
-        raise ConfigError(
-            f"The database at {describe_url(settings.database_url)} is not up to date "
-            f"(at {current or 'nothing'}, needs {head}): run `fremad db upgrade` first."
-        )
-
-
 @dataclass
 class App:
     """Everything one running Fremad holds; closed in reverse order."""
@@ -206,8 +195,8 @@ async def build_app(
     settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
 ) -> App:
     settings.token()  # fail before touching anything else
+    migrate.ensure_sqlite_folder(settings.database_url)  # the SQLite key file goes there too
     configure_encryption(settings)
-    migrate.ensure_sqlite_folder(settings.database_url)
     engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await prepare_database(settings, engine)
@@ -311,6 +300,26 @@ async def check_scripts_at_start(runtime: Runtime) -> None:
         )
 
 
+@asynccontextmanager
+async def first_contact(settings: Settings) -> AsyncIterator[None]:
+    """Around the first call to Telegram at start: no answer (no network, a wrong
+    TELEGRAM_API_URL) or a token Telegram rejects stops start-up with one sentence. Later
+    outages are waited out (bot/telegram/polling.py, the send queue); this one is not, so a
+    mistake shows at once instead of as a bot that starts and never hears anything."""
+    try:
+        yield
+    except TelegramNetworkError as exc:
+        raise TelegramUnreachable(
+            f"Cannot reach Telegram at {settings.telegram_api_url}: check the network connection "
+            "(and a proxy, or TELEGRAM_API_URL), then start Fremad again."
+        ) from exc
+    except TelegramUnauthorizedError as exc:
+        raise ConfigError(
+            "Telegram rejected BOT_TOKEN (401 Unauthorized): it was mistyped or revoked; "
+            "copy the current token from @BotFather."
+        ) from exc
+
+
 async def publish_menu_safely(app: App) -> None:
     """The command menu is a nicety: a failure to set it is logged, never fatal."""
     try:
@@ -333,7 +342,8 @@ async def run_polling(settings: Settings) -> None:
     app = await build_app(settings)
     try:
         log.info("Fremad starts polling")
-        await app.bot.delete_webhook(drop_pending_updates=False)
+        async with first_contact(settings):
+            await app.bot.delete_webhook(drop_pending_updates=False)
         await publish_menu_safely(app)
         app.scheduling.start_clock()
         ops = await start_polling_ops(app)  # /healthz and /metrics when HEALTH_PORT is set

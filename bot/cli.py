@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, TelegramUnreachable
 from storage.db import DatabaseUnreachable
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -149,6 +149,18 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_people(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_people import list_people, people_table
+
+    rows = asyncio.run(list_people(settings, args.role))
+    if not rows:
+        which = f"with the role {args.role}" if args.role else "yet"
+        print(f"No people {which}: `fremad invite` makes an invite.", file=sys.stderr)
+        return 0
+    print(people_table(rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fremad",
@@ -206,7 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     tick.set_defaults(handler=cmd_tick)
 
     export = sub.add_parser("export", help="one young person's records for the case file")
-    export.add_argument("--youth", type=int, required=True, metavar="TELEGRAM_ID")
+    export.add_argument(
+        "--youth",
+        required=True,
+        metavar="NAME_OR_ID",
+        help="the young person's Telegram id, or first name if only one has it "
+        "(`fremad people` lists both)",
+    )
     export.add_argument(
         "--from", dest="first", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD"
     )
@@ -216,6 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "pdf"], default="csv")
     export.add_argument("--out", type=Path, help="file to write (default: stdout)")
     export.set_defaults(handler=cmd_export)
+
+    people = sub.add_parser(
+        "people", help="list people: first name, role, mentor and Telegram id (for operators)"
+    )
+    people.add_argument(
+        "--role", choices=["youth", "mentor", "staff"], help="only people with this role"
+    )
+    people.set_defaults(handler=cmd_people)
 
     keygen = sub.add_parser("keygen", help="print a new encryption key (for ENCRYPTION_KEY)")
     keygen.set_defaults(handler=cmd_keygen)
@@ -264,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     handler: Command = args.handler
     try:
         code = handler(args, _settings())
-    except (ConfigError, DatabaseUnreachable) as exc:
+    except (ConfigError, DatabaseUnreachable, TelegramUnreachable) as exc:
         print(f"fremad: {exc}", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:

@@ -13,16 +13,16 @@ from typing import TextIO
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
+from bot.database_setup import operator_database
 from bot.i18n import create_i18n
 from bot.runtime import create_runtime
 from bot.services.figures import Period
 from bot.services.motivation import library_of
+from bot.services.people_directory import PeopleDirectory, YouthNotFound
 from bot.services.report_sources import register_report_sources
 from bot.telegram.case_file import build_export
 from storage import crypto, migrate
-from storage.db import check_reachable, create_engine, create_sessionmaker
 from storage.repositories.audit import AuditRepository
-from storage.repositories.people import PeopleRepository
 
 BAR_WIDTH = 30
 
@@ -45,8 +45,9 @@ class ProgressBar:
 
 
 async def export_case_file(
-    settings: Settings, telegram_id: int, first: date, last: date, fmt: str, out: Path | None
+    settings: Settings, youth_ref: str, first: date, last: date, fmt: str, out: Path | None
 ) -> int:
+    """`youth_ref`: a Telegram id or a first name (any case; it must fit one young person)."""
     if last < first:
         raise ConfigError("--to is before --from: give the period's first day, then its last.")
     if settings.encryption_key is not None:
@@ -55,18 +56,16 @@ async def export_case_file(
         key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
         if key_file.exists():
             crypto.configure(key_file.read_text(encoding="ascii").strip())
-    engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
-    try:
-        await check_reachable(engine)
-        sessionmaker = create_sessionmaker(engine)
+    async with operator_database(settings) as sessionmaker:
         clock = SystemClock()
         i18n = create_i18n(settings.locales_dir, settings.default_locale)
         runtime = create_runtime(settings, clock, i18n, sessionmaker)
         register_report_sources(runtime.report_sources, clock, library_of(runtime))
         async with sessionmaker() as session:
-            youth = await PeopleRepository(session).by_telegram_id(telegram_id)
-            if youth is None or not youth.is_youth:
-                raise ConfigError(f"No young person with Telegram id {telegram_id}.")
+            try:
+                youth = await PeopleDirectory(session, clock).find_youth(youth_ref)
+            except YouthNotFound as exc:
+                raise ConfigError(str(exc)) from exc
             locale = settings.default_locale
             with i18n.context(), i18n.use_locale(locale):
                 name, content = await build_export(
@@ -89,8 +88,6 @@ async def export_case_file(
                 format=fmt,
             )
             await session.commit()
-    finally:
-        await engine.dispose()
     if out is None:
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()

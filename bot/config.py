@@ -208,3 +208,7 @@ SUPPORTED_DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message is one sentence saying what to set."""
+
+
+class TelegramUnreachable(Exception):
+    """Telegram (TELEGRAM_API_URL) did not answer at start; the message is one sentence."""

@@ -23,7 +23,13 @@ def configure_encryption(settings: Settings) -> None:
         )
     key_file = migrate.sqlite_folder(settings.database_url) / "fremad.key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(crypto.new_key(), encoding="ascii")
-        key_file.chmod(0o600)
+        migrate.ensure_sqlite_folder(settings.database_url)
+        try:
+            key_file.write_text(crypto.new_key(), encoding="ascii")
+            key_file.chmod(0o600)
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot write the encryption key file {key_file} ({exc.strerror}): let this "
+                "user write in that folder, or set ENCRYPTION_KEY to a key from `fremad keygen`."
+            ) from exc
     crypto.configure(key_file.read_text(encoding="ascii").strip())

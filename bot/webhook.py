@@ -11,7 +11,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import App, build_app, publish_menu_safely, update_intake
+from bot.app import App, build_app, first_contact, publish_menu_safely, update_intake
 from bot.config import ConfigError, Settings
 from bot.ops.http import add_ops_routes, probe_for
 from bot.telegram.update_intake import Intake, MalformedUpdate, UpdateIntake
@@ -92,13 +92,14 @@ async def run_webhook(settings: Settings) -> None:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
         console = await start_console(app)  # the web console when WEB_PORT is set
         await publish_menu_safely(app)
-        await app.bot.set_webhook(
-            settings.webhook_url,
-            secret_token=secret,
-            drop_pending_updates=False,
-            # Only the update types some handler takes.
-            allowed_updates=app.dp.resolve_used_update_types(),
-        )
+        async with first_contact(settings):
+            await app.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=secret,
+                drop_pending_updates=False,
+                # Only the update types some handler takes.
+                allowed_updates=app.dp.resolve_used_update_types(),
+            )
         app.scheduling.start_clock()
         log.info(
             "Fremad listens for webhooks on %s:%s", settings.webhook_host, settings.webhook_port

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
@@ -103,7 +106,89 @@ async def check_reachable(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
-        raise DatabaseUnreachable(
-            f"Cannot reach the database at {describe_url(str(engine.url))}: "
-            "check that it is running, or set DATABASE_URL to one that is."
-        ) from exc
+        raise DatabaseUnreachable(why_unreachable(str(engine.url), exc)) from exc
+
+
+# PostgreSQL's SQLSTATE codes for the failures a person fixes in DATABASE_URL or on the server.
+_NO_SUCH_DATABASE = "3D000"
+_LOGIN_REFUSED = ("28P01", "28000")  # wrong password; unknown role or no pg_hba.conf entry
+
+
+def why_unreachable(url: str, exc: BaseException) -> str:
+    """One sentence for an operator: which database failed, why, and what to do; never the
+    password. A server that is not there, a database that does not exist on it, a refused
+    login and a SQLite file that cannot be made each get their own advice."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return why_sqlite_unusable(parsed.database or "", exc)
+    server = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate == _NO_SUCH_DATABASE:
+        return (
+            f"Database '{parsed.database}' does not exist on the server at {server}: create it "
+            f"(createdb {parsed.database}) or fix the name in DATABASE_URL."
+        )
+    if sqlstate in _LOGIN_REFUSED:
+        return (
+            f"The database server at {server} refused user '{parsed.username}': check the user "
+            "name and password in DATABASE_URL (and that the server lets this user in)."
+        )
+    if isinstance(exc, socket.gaierror):
+        return (
+            f"Cannot find the database server '{parsed.host}': check the host name in "
+            "DATABASE_URL."
+        )
+    if isinstance(exc, OSError | TimeoutError):
+        return (
+            f"Cannot reach the database server at {server}: is PostgreSQL running there, and "
+            "are the host and port in DATABASE_URL right?"
+        )
+    return (
+        f"Cannot use the database at {describe_url(url)} ({_first_line(exc)}): check the "
+        "server and DATABASE_URL."
+    )
+
+
+def why_sqlite_unusable(database: str, exc: BaseException | None = None) -> str:
+    """Why a SQLite file cannot be opened or made, read from the file system: no folder, a
+    folder or file this user cannot write, or else SQLite's own words."""
+    path = Path(database).resolve() if database and database != ":memory:" else Path(database)
+    folder = path.parent
+    if not folder.is_dir():
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if in_the_way is not None and not in_the_way.is_dir():
+            return (
+                f"Cannot create the SQLite database at {path}: {in_the_way} is a file, not a "
+                "folder; move it or set DATABASE_URL to a path in a folder."
+            )
+        # From ensure_sqlite_folder: why the folder could not be made (no permission, a
+        # read-only file system).
+        made = f" and cannot be made ({exc.strerror})" if isinstance(exc, OSError) else ""
+        return (
+            f"Cannot create the SQLite database at {path}: the folder {folder} does not "
+            f"exist{made}; create it or set DATABASE_URL to a path in a folder that exists."
+        )
+    if not path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"Cannot create the SQLite database at {path}: this user may not write in the folder "
+            f"{folder}; allow it or set DATABASE_URL to a writable folder."
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return (
+            f"Cannot open the SQLite database at {path}: this user may not read and write the "
+            "file; fix its owner or permissions, or set DATABASE_URL to another file."
+        )
+    reason = f" ({_first_line(exc)})" if exc is not None else ""
+    return (
+        f"Cannot open the SQLite database at {path}{reason}: check the file and its folder, "
+        "or set DATABASE_URL to another path."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own message, first line only (SQLAlchemy appends a background link)."""
+    orig = getattr(exc, "orig", None)
+    text_ = str(orig if orig is not None else exc).strip().splitlines()
+    return text_[0] if text_ else type(exc).__name__

@@ -42,8 +42,20 @@ def sqlite_folder(database_url: str) -> Path:
 
 
 def ensure_sqlite_folder(database_url: str) -> None:
-    if database_url.startswith("sqlite"):
+    """Makes the SQLite file's folder; one that cannot be made (a file in the way, no
+    permission, a read-only file system) raises DatabaseUnreachable saying so."""
+    if not database_url.startswith("sqlite"):
+        return
+    try:
         sqlite_folder(database_url).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from sqlalchemy.engine import make_url
+
+        from storage.db import DatabaseUnreachable, why_sqlite_unusable
+
+        raise DatabaseUnreachable(
+            why_sqlite_unusable(make_url(database_url).database or "", exc)
+        ) from exc
 
 
 async def migration_state(database_url: str) -> tuple[str | None, str | None]:

@@ -156,7 +156,11 @@ async def check_database(settings: Settings) -> list[Finding]:
     engine = create_engine(settings.database_url, sqlite_driver=settings.sqlite_driver)
     try:
         await asyncio.wait_for(check_reachable(engine), TIMEOUT_SECONDS)
-    except (DatabaseUnreachable, TimeoutError):
+    except DatabaseUnreachable as exc:
+        # The same sentence as every command's (no server, no such database, login refused).
+        reason = str(exc)
+        return [_fail("database", reason[:1].lower() + reason[1:])]
+    except TimeoutError:
         return [
             _fail(
                 "database",

@@ -10,6 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MentorLink, Person, Role
 
+_ROLE_COLUMNS = {
+    Role.YOUTH: Person.is_youth,
+    Role.MENTOR: Person.is_mentor,
+    Role.STAFF: Person.is_staff,
+}
+
 
 class PeopleRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -40,15 +46,29 @@ class PeopleRepository:
             person.is_staff = True
 
     async def with_role(self, role: Role) -> Sequence[Person]:
-        column = {
-            Role.YOUTH: Person.is_youth,
-            Role.MENTOR: Person.is_mentor,
-            Role.STAFF: Person.is_staff,
-        }[role]
         result = await self.session.execute(
-            select(Person).where(column.is_(True)).order_by(Person.id)
+            select(Person).where(_ROLE_COLUMNS[role].is_(True)).order_by(Person.id)
         )
         return result.scalars().all()
+
+    async def everyone(self, role: Role | None = None) -> Sequence[Person]:
+        """Everyone (or everyone with `role`), by id."""
+        query = select(Person).order_by(Person.id)
+        if role is not None:
+            query = query.where(_ROLE_COLUMNS[role].is_(True))
+        result = await self.session.execute(query)
+        return result.scalars().all()
+
+    async def current_mentors(self) -> dict[int, Person]:
+        """Every youth's current contact person, by youth id, in one query."""
+        result = await self.session.execute(
+            select(MentorLink.youth_id, Person)
+            .join(Person, Person.id == MentorLink.mentor_id)
+            .where(MentorLink.ended_at.is_(None))
+            .order_by(MentorLink.started_at, MentorLink.id)
+        )
+        # The newest link wins, as in current_mentor().
+        return {youth_id: mentor for youth_id, mentor in result.all()}
 
     async def set_unreachable(self, telegram_id: int, since: datetime | None) -> Person | None:
         person = await self.by_telegram_id(telegram_id)

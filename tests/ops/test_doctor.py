@@ -120,7 +120,7 @@ async def test_bad_token_format_and_unreachable_database(
     fails = failures(out)
     assert any("BOT_TOKEN does not look like a Telegram bot token" in line for line in fails)
     assert any(
-        "cannot reach the database at postgresql+asyncpg://fremad:***@127.0.0.1:1" in line
+        "cannot reach the database server at 127.0.0.1:1: is PostgreSQL running there" in line
         for line in fails
     )
     assert "s3cret" not in out and "not-a-token" not in out
