@@ -156,7 +156,7 @@ async def test_successes_are_built_from_data(harness: Harness) -> None:
     assert "Se, hvor langt du er nået" in text
     assert "5 check-ins i træk" in text
     assert "En hel uge, hvor du mødte op" in text
-    assert "Fagligt fællesskab steg fra 4 til 6" in text
+    assert "At være en del af holdet steg fra 4 til 6" in text  # the youth's words
     async with harness.app.sessionmaker() as session:
         items = await SuccessService(session, harness.clock).successes(
             person.id, MONDAY, date(2026, 11, 29)
