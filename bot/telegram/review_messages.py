@@ -16,6 +16,7 @@ from aiogram.utils.i18n import ngettext
 from bot.dialogs import SubgoalCatalogue
 from bot.services.joint_review import INTERVAL_WEEKS, ReviewView, focus_of, subgoals_of
 from bot.services.review_chart import RadarSeries, radar_png
+from bot.telegram.figure_format import listed, quoted
 from storage.models import JointReview, Person
 
 
@@ -224,9 +225,16 @@ def interval_keyboard(review: JointReview) -> InlineKeyboardMarkup:
 def focus_names(
     review: JointReview, catalogue: SubgoalCatalogue, locale: str, *, for_youth: bool
 ) -> str:
-    return ", ".join(
-        html.escape(catalogue.name_for(s, locale, youth=for_youth)) for s in focus_of(review)
-    )
+    if for_youth:
+        # The youth's words are phrases, some with a comma: quoted, "„a“ og „b“".
+        return listed(
+            [
+                quoted(html.escape(catalogue.youth_name(s, locale)), locale)
+                for s in focus_of(review)
+            ],
+            locale,
+        )
+    return ", ".join(html.escape(catalogue.name(s, locale)) for s in focus_of(review))
 
 
 def closed_for_youth(

@@ -147,7 +147,7 @@ async def test_twelve_weeks_two_joint_reviews_demands_and_distance(harness: Harn
         assert chart.file is not None and chart.file.data.startswith(PNG_SIGNATURE)
         assert line in chart.text and "sidst" not in chart.text
     agreed = last_with(ada, "aftalt dit fokus", buttons=False).text
-    assert "At møde op og holde aftaler, At finde ud af, hvad jeg vil" in agreed
+    assert "„At møde op og holde aftaler“ og „At finde ud af, hvad jeg vil“" in agreed
     await joint_review(mette, bo, "Bo", BO_BOTH, BO_BOTH, ["Fagligt fællesskab"], 6)
 
     # The mentor's demands for Ada's focus: attendance on her own ladder (1..4 of 4 days).
