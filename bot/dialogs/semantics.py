@@ -427,5 +427,17 @@ def subgoal_problems(subgoals: Sequence[Subgoal], *, require_en: bool = True) ->
         seen.add(sg.id)
         # The name is also a button label (goal setting offers the sub-goals as buttons).
         texts.label(sg.name, (*sg.path, "name"), f"sub-goal '{sg.id}' name")
+        if sg.youth_name is None:
+            # Fremad falls back to the programme's name, which young people find hard to read.
+            problems.append(
+                Problem(
+                    (*sg.path, "id"),
+                    f"sub-goal '{sg.id}' has no youth_name: young people will read "
+                    f"'{sg.name['da']}'; add youth_name (da, en) in the words they use",
+                    "warning",
+                )
+            )
+        else:
+            texts.label(sg.youth_name, (*sg.path, "youth_name"), f"sub-goal '{sg.id}' youth_name")
         texts.text(sg.description, (*sg.path, "description"), f"sub-goal '{sg.id}' description")
     return problems

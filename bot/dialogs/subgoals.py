@@ -8,6 +8,7 @@ shipped catalogue never overwrites them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -67,6 +68,31 @@ class SubgoalCatalogue:
         if sg is None or sg.youth_name is None:
             return self.name(subgoal_id, locale)
         return sg.youth_name.get(locale) or sg.youth_name["da"]
+
+    def name_for(self, subgoal_id: str, locale: str, *, youth: bool) -> str:
+        """The name its reader reads: a young person the plain words, mentors and staff the
+        programme's name."""
+        return self.youth_name(subgoal_id, locale) if youth else self.name(subgoal_id, locale)
+
+    def in_youth_words(self, text: str) -> str:
+        """`text` (written for a mentor, in any locale) with every programme name that has a
+        youth_name replaced by the youth_name in the same language."""
+        replacements = {
+            official: words
+            for sg in self.subgoals
+            if sg.youth_name is not None
+            for lang, official in sg.name.items()
+            if (words := sg.youth_name.get(lang) or sg.youth_name["da"]) != official
+        }
+        if not replacements:
+            return text
+        # Longest first, whole words only, one pass (a replacement is never replaced again).
+        pattern = re.compile(
+            r"(?<!\w)("
+            + "|".join(re.escape(o) for o in sorted(replacements, key=len, reverse=True))
+            + r")(?!\w)"
+        )
+        return pattern.sub(lambda m: replacements[m.group(1)], text)
 
     def description(self, subgoal_id: str, locale: str) -> str:
         sg = self.get(subgoal_id)

@@ -75,7 +75,9 @@ async def on_progress(
         person.id, active, motivation.goals.today(person)
     )
     await message.answer(
-        views.progression_text(person.first_name, progress, runtime.catalogue, _locale(runtime))
+        views.progression_text(
+            person.first_name, progress, runtime.catalogue, _locale(runtime), for_youth=True
+        )
     )
 
 

@@ -141,8 +141,9 @@ async def send_view(
     for reader in (youth, mentor):
         locale = _locale(reader, runtime)
         with i18n.use_locale(locale):
-            text = rm.view_text(view, mentor, runtime.catalogue, locale)
-            chart = rm.view_chart(view, mentor, runtime.catalogue, locale)
+            for_youth = reader is youth
+            text = rm.view_text(view, mentor, runtime.catalogue, locale, for_youth=for_youth)
+            chart = rm.view_chart(view, mentor, runtime.catalogue, locale, for_youth=for_youth)
             try:
                 await bot.send_photo(reader.telegram_id, chart, caption=text)
             except TelegramForbiddenError:

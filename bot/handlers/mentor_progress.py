@@ -136,7 +136,10 @@ async def views_for_pick(
         today = motivation.goals.today(youth)
         progress = await motivation.progression.progression(youth.id, active, today)
         beliefs = await motivation.ratings.belief_series(youth.id)
-        return views.progression_text(youth.first_name, progress, catalogue, locale, beliefs), None
+        text = views.progression_text(
+            youth.first_name, progress, catalogue, locale, beliefs, for_youth=False
+        )
+        return text, None
     if data.flow == "succ":
         return _("Write the success you want to name for {name}, in a sentence or two.").format(
             name=name

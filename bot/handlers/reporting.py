@@ -120,10 +120,16 @@ async def on_my_summary(
     last_day = stored.sent_at.astimezone(ZoneInfo(person.timezone)).date() - timedelta(days=1)
     series = await summaries.series(person, last_day)
     locale = runtime.i18n.current_locale
-    png = render_png(series, chart_labels(person.first_name, runtime.catalogue, locale))
+    labels = chart_labels(person.first_name, runtime.catalogue, locale, for_youth=True)
+    png = render_png(series, labels)
     await message.answer_photo(BufferedInputFile(png, filename="fremad.png"))
-    intro = _("This is exactly what your contact person's latest summary said about you:")
-    for part in split_message(intro + "\n\n" + stored.text):
+    intro = _(
+        "This is what your contact person's latest summary said about you, word for word — "
+        "only the sub-goals are in your words:"
+    )
+    # Word for word, but the programme's sub-goal names read as the young person's own.
+    text = runtime.catalogue.in_youth_words(stored.text)
+    for part in split_message(intro + "\n\n" + text):
         await message.answer(part)
 
 

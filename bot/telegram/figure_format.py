@@ -11,15 +11,26 @@ from datetime import date
 
 from aiogram.utils.i18n import get_i18n
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
-__all__ = ["day_label", "format_decimal", "number", "percent", "quoted", "signed", "weekday_short"]
+__all__ = [
+    "day_label",
+    "format_decimal",
+    "listed",
+    "number",
+    "percent",
+    "quoted",
+    "signed",
+    "weekday_short",
+]
 
 # One date style per locale: "6. dec." / "6 Dec"; with the year when it is not this year.
 _DATE = {"da": "d. MMM", "en": "d MMM"}
 _DATE_YEAR = {"da": "d. MMM yyyy", "en": "d MMM yyyy"}
-# Quotes around a person's own words and around titles: one style for the whole product.
-QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
+# Quotes around a person's own words and around titles: one style per locale, as in the
+# catalogues — „…“ in Danish, “…” in English.
+_QUOTES = {"da": ("„", "“"), "en": ("“", "”")}
 
 
 def current_locale(locale: str | None = None) -> str:
@@ -68,5 +79,11 @@ def percent(share: float, locale: str | None = None) -> str:
                           locale=_lang(current_locale(locale)))  # fmt: skip
 
 
-def quoted(text: str) -> str:
-    return f"{QUOTE_OPEN}{text}{QUOTE_CLOSE}"
+def quoted(text: str, locale: str | None = None) -> str:
+    opening, closing = _QUOTES[_lang(current_locale(locale))]
+    return f"{opening}{text}{closing}"
+
+
+def listed(items: list[str], locale: str | None = None) -> str:
+    """ "a, b og c" / "a, b and c"."""
+    return format_list(items, locale=_lang(current_locale(locale)))

@@ -135,7 +135,8 @@ def successes_text(items: Sequence[SuccessItem], catalogue: SubgoalCatalogue, lo
 
 def success_line(item: SuccessItem, catalogue: SubgoalCatalogue, locale: str) -> str:
     text = _e(_clip(item.text or ""))
-    subgoal = _e(catalogue.name(item.subgoal, locale)) if item.subgoal else ""
+    # The list is the young person's own (/successes): the sub-goal in their words.
+    subgoal = _e(catalogue.youth_name(item.subgoal, locale)) if item.subgoal else ""
     if item.kind is SuccessKind.STEP_DONE:
         return "✅ " + text
     if item.kind is SuccessKind.GOAL_REACHED:
@@ -193,7 +194,10 @@ def progression_text(
     catalogue: SubgoalCatalogue,
     locale: str,
     beliefs: Sequence[BeliefPoint] = (),
+    *,
+    for_youth: bool,
 ) -> str:
+    """/progress: the young person's own (``for_youth``) or a mentor's view of one youth."""
     lines = [_("<b>Progress — {name}</b>").format(name=_e(name))]
     shown = 0
     for item in progress:
@@ -206,7 +210,8 @@ def progression_text(
         if not found:
             continue
         shown += 1
-        lines += ["", f"<b>{_e(catalogue.name(item.subgoal, locale))}</b>", *found]
+        subgoal = catalogue.name_for(item.subgoal, locale, youth=for_youth)
+        lines += ["", f"<b>{_e(subgoal)}</b>", *found]
     if beliefs:
         points = " → ".join(str(b.value) for b in beliefs[-8:])
         lines += [

@@ -23,7 +23,9 @@ from storage.models import Alert, AlertKind, Person
 DIGEST_YOUTHS_PER_MESSAGE = 20
 
 
-def chart_labels(name: str, catalogue: SubgoalCatalogue, locale: str) -> ChartLabels:
+def chart_labels(
+    name: str, catalogue: SubgoalCatalogue, locale: str, *, for_youth: bool = False
+) -> ChartLabels:
     return ChartLabels(
         title=name,
         mood=_("Mood (1–5), weekly average"),
@@ -31,7 +33,7 @@ def chart_labels(name: str, catalogue: SubgoalCatalogue, locale: str) -> ChartLa
         ratings=_("Sub-goal ratings (1–10)"),
         week_prefix=_("W"),
         no_data=_("No data yet"),
-        subgoal_names={s.id: catalogue.name(s.id, locale) for s in catalogue},
+        subgoal_names={s.id: catalogue.name_for(s.id, locale, youth=for_youth) for s in catalogue},
     )
 
 

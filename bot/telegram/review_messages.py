@@ -1,4 +1,7 @@
-"""Texts, buttons and the star chart of the joint review. Call inside the reader's locale."""
+"""Texts, buttons and the star chart of the joint review. Call inside the reader's locale.
+
+The young person reads each sub-goal in their own words (`youth_name`), the mentor the
+programme's name — with the youth's words beside it where the two talk about one sub-goal."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from aiogram.utils.i18n import ngettext
 from bot.dialogs import SubgoalCatalogue
 from bot.services.joint_review import INTERVAL_WEEKS, ReviewView, focus_of, subgoals_of
 from bot.services.review_chart import RadarSeries, radar_png
+from bot.telegram.figure_format import listed, quoted
 from storage.models import JointReview, Person
 
 
@@ -78,9 +82,15 @@ def rating_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question for one sub-goal: to the youth (``about`` None) or the mentor."""
     names = subgoals_of(review)
-    name = html.escape(catalogue.name(subgoal, locale))
+    name = html.escape(catalogue.name_for(subgoal, locale, youth=about is None))
     head = f"<b>{name}</b> ({names.index(subgoal) + 1}/{len(names)})"
     description = html.escape(catalogue.description(subgoal, locale))
+    words = catalogue.youth_name(subgoal, locale)
+    if about is not None and words != catalogue.name(subgoal, locale):
+        # They talk it through together: the mentor knows the words the youth reads.
+        head += "\n" + _("{name} sees it as “{words}”.").format(
+            name=html.escape(about.first_name), words=html.escape(words)
+        )
     ask = (
         _("Where are you right now?")
         if about is None
@@ -110,7 +120,14 @@ def _pair(now: int | None, last: int | None, has_last: bool) -> str:
     return _("{now} (last {last})").format(now=shown, last="–" if last is None else last)
 
 
-def view_text(view: ReviewView, mentor: Person, catalogue: SubgoalCatalogue, locale: str) -> str:
+def view_text(
+    view: ReviewView,
+    mentor: Person,
+    catalogue: SubgoalCatalogue,
+    locale: str,
+    *,
+    for_youth: bool,
+) -> str:
     """Both ratings side by side, with the last review's in brackets."""
     youth = view.youth
     lines = [
@@ -121,7 +138,7 @@ def view_text(view: ReviewView, mentor: Person, catalogue: SubgoalCatalogue, loc
     ]
     for row in view.rows:
         lines.append(
-            f"{html.escape(catalogue.name(row.subgoal, locale))}: "
+            f"{html.escape(catalogue.name_for(row.subgoal, locale, youth=for_youth))}: "
             f"{_pair(row.youth_now, row.youth_last, view.has_last)} / "
             f"{_pair(row.mentor_now, row.mentor_last, view.has_last)}"
         )
@@ -129,9 +146,14 @@ def view_text(view: ReviewView, mentor: Person, catalogue: SubgoalCatalogue, loc
 
 
 def view_chart(
-    view: ReviewView, mentor: Person, catalogue: SubgoalCatalogue, locale: str
+    view: ReviewView,
+    mentor: Person,
+    catalogue: SubgoalCatalogue,
+    locale: str,
+    *,
+    for_youth: bool,
 ) -> BufferedInputFile:
-    spokes = [catalogue.name(row.subgoal, locale) for row in view.rows]
+    spokes = [catalogue.name_for(row.subgoal, locale, youth=for_youth) for row in view.rows]
     series = [
         RadarSeries(
             _("{name} now").format(name=view.youth.first_name),
@@ -200,7 +222,18 @@ def interval_keyboard(review: JointReview) -> InlineKeyboardMarkup:
     )
 
 
-def focus_names(review: JointReview, catalogue: SubgoalCatalogue, locale: str) -> str:
+def focus_names(
+    review: JointReview, catalogue: SubgoalCatalogue, locale: str, *, for_youth: bool
+) -> str:
+    if for_youth:
+        # The youth's words are phrases, some with a comma: quoted, "„a“ og „b“".
+        return listed(
+            [
+                quoted(html.escape(catalogue.youth_name(s, locale)), locale)
+                for s in focus_of(review)
+            ],
+            locale,
+        )
     return ", ".join(html.escape(catalogue.name(s, locale)) for s in focus_of(review))
 
 
@@ -213,7 +246,7 @@ def closed_for_youth(
         "{mentor} believes you can move forward — one step at a time."
     ).format(
         mentor=html.escape(mentor.first_name),
-        focus=focus_names(review, catalogue, locale),
+        focus=focus_names(review, catalogue, locale, for_youth=True),
         date=review.next_due_on.strftime("%d.%m.%Y"),
     )
 
@@ -227,7 +260,7 @@ def closed_for_mentor(
         "demand for each focus sub-goal:"
     ).format(
         name=html.escape(youth.first_name),
-        focus=focus_names(review, catalogue, locale),
+        focus=focus_names(review, catalogue, locale, for_youth=False),
         date=review.next_due_on.strftime("%d.%m.%Y"),
     )
 

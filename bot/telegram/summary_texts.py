@@ -208,8 +208,9 @@ def opening_line(facts: WeekFacts, catalogue: SubgoalCatalogue, locale: str) -> 
                 "and it counts. What helped you keep it going?"
             ).format(name=name)
         if kind == "rating_up" and success.text:
+            # Words to say to the young person: the sub-goal in their words.
             subgoal = (
-                catalogue.name(success.text, locale)
+                catalogue.youth_name(success.text, locale)
                 if success.text in catalogue
                 else (success.text)
             )

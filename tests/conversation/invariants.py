@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
+from bot.dialogs import SubgoalCatalogue
+from bot.local_telegram import FakeUser
 from bot.local_telegram.objects import BotMessage
 from storage.models import Answer, Delivery
 from tests.conftest import CPH
@@ -369,3 +373,48 @@ def danish_numbers(t: Transcript, chats: list[int]) -> list[str]:
                         f"{chat_id} {_at(step)}: {match.group(0)!r} in {_short(message.text)!r}"
                     )
     return found
+
+
+# ------------------------------------------------------------------ words a 17-year-old uses
+
+
+def official_names(catalogue: SubgoalCatalogue) -> dict[str, str]:
+    """Programme name → sub-goal id, in every language, where the youth reads other words."""
+    found = {}
+    for sg in catalogue:
+        for lang, official in sg.name.items():
+            if official != catalogue.youth_name(sg.id, lang):
+                found[official] = sg.id
+    return found
+
+
+def _labels(markup: dict[str, Any] | None) -> list[str]:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [str(button.get("text", "")) for row in rows for button in row]
+
+
+def what_they_read(user: FakeUser) -> list[str]:
+    """Everything the person was shown: texts and captions, earlier versions of edited
+    messages, button labels, and the bot's answers to their taps."""
+    read: list[str] = []
+    for message in user.messages:
+        read += [message.text, *message.button_labels()]
+        for version in message.edits:
+            read += [version.text, *_labels(version.reply_markup)]
+    read += [answer.text for answer in user.callback_answers if answer.text]
+    return read
+
+
+def programme_names_in(read: Sequence[str], catalogue: SubgoalCatalogue) -> list[str]:
+    names = official_names(catalogue)
+    return [f"{name!r} in {_short(text)!r}" for text in read for name in names if name in text]
+
+
+def youth_words_only(t: Transcript, chats: list[int], catalogue: SubgoalCatalogue) -> list[str]:
+    """A young person reads every sub-goal in their words (youth_name), never the programme's
+    name ("Ansvar og mødestabilitet") — mentors and staff keep that."""
+    return [
+        f"{chat_id}: {found}"
+        for chat_id in chats
+        for found in programme_names_in(what_they_read(t.people[chat_id]), catalogue)
+    ]

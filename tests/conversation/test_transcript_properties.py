@@ -7,7 +7,8 @@ message of every transcript the conversation invariants hold:
 - no sentence claims a return, a streak or "every day" that the stored answers contradict;
 - every text a young person writes gets an answer other than the fallback;
 - every figure in the summaries equals a recomputation from the raw stored answers, and
-  /progress, /mysummary and the CSV export agree with them (Danish numbers, the same chart).
+  /progress, /mysummary and the CSV export agree with them (Danish numbers, the same chart);
+- a young person reads every sub-goal in their own words, never the programme's name.
 
 Personas (tests/conversation/personas.py): Ada (steady), Bo (drifts into ten silent days and
 comes back), Cia (low mood, a crisis text in the check-in's note), Dan (stops after mood and
@@ -109,6 +110,9 @@ async def test_four_weeks_of_conversations_keep_the_invariants(harness: Harness)
             harness, t, people, mentor.id
         ),
         "Danish numbers and dates": inv.danish_numbers(t, [*youth_chats, mentor.id]),
+        "sub-goals in the young person's words": inv.youth_words_only(
+            t, youth_chats, harness.app.runtime.catalogue
+        ),
     }
     # /progress: no figure from a single point ("since start" needs two), Danish decimals.
     violations["/progress reads right"] = [

@@ -213,7 +213,7 @@ def test_for_each_asks_once_per_active_subgoal_in_catalogue_order() -> None:
         ("rating.responsibility", "responsibility", 6),
         ("rating.motivation", "motivation", 9),
     ]
-    assert "Belief in own abilities" in turns[0].messages[-1]
+    assert "Believing in myself" in turns[0].messages[-1]  # the sub-goal in youth words
     assert turns[-1].finished
 
 

@@ -116,7 +116,7 @@ async def test_missed_step_holds_the_level_then_goes_smaller(harness: Harness) -
 
 async def test_step_gets_a_new_date_and_goal_can_be_reached(harness: Harness) -> None:
     ada = await _youth(harness, 302)
-    await _set_goal(ada, "Belief in own abilities", "Feel better about me", "List 3 strengths")
+    await _set_goal(ada, "Believing in myself", "Feel better about me", "List 3 strengths")
     await ada.send_command("goals")
     await ada.click("◻️ List 3 strengths")
     await ada.click("📅 New date")

@@ -140,13 +140,14 @@ async def test_twelve_weeks_two_joint_reviews_demands_and_distance(harness: Harn
         ["Ansvar og mødestabilitet", "Afklaring om job og uddannelse"],
         6,
     )
-    # Both got the side-by-side view with the star chart (no last review yet).
-    for user in (ada, mette):
+    # Both got the side-by-side view with the star chart (no last review yet): Ada reads the
+    # sub-goals in her words, Mette the programme's names.
+    for user, line in ((ada, "At tro på mig selv: 4 / 5"), (mette, "Tro på egne evner: 4 / 5")):
         [chart] = [p for p in photos(user.messages) if "Fælles status · Ada" in p.text]
         assert chart.file is not None and chart.file.data.startswith(PNG_SIGNATURE)
-        assert "Tro på egne evner: 4 / 5" in chart.text and "sidst" not in chart.text
+        assert line in chart.text and "sidst" not in chart.text
     agreed = last_with(ada, "aftalt dit fokus", buttons=False).text
-    assert "Ansvar og mødestabilitet, Afklaring om job og uddannelse" in agreed
+    assert "„At møde op og holde aftaler“ og „At finde ud af, hvad jeg vil“" in agreed
     await joint_review(mette, bo, "Bo", BO_BOTH, BO_BOTH, ["Fagligt fællesskab"], 6)
 
     # The mentor's demands for Ada's focus: attendance on her own ladder (1..4 of 4 days).

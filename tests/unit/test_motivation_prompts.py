@@ -156,7 +156,7 @@ async def test_successes_are_built_from_data(harness: Harness) -> None:
     assert "Se, hvor langt du er nået" in text
     assert "5 check-ins i træk" in text
     assert "En hel uge, hvor du mødte op" in text
-    assert "Fagligt fællesskab steg fra 4 til 6" in text
+    assert "At være en del af holdet steg fra 4 til 6" in text  # the youth's words
     async with harness.app.sessionmaker() as session:
         items = await SuccessService(session, harness.clock).successes(
             person.id, MONDAY, date(2026, 11, 29)
@@ -182,14 +182,18 @@ def _attendance(person: Person, day: date, value: str) -> Answer:
 
 async def test_prompts_come_from_the_library_staff_published(harness: Harness) -> None:
     source = (harness.settings.dialogs_dir / "scripts" / "prompts.yaml").read_text("utf-8")
-    source = source.replace("\nversion: 1\n", "\nversion: 2\n", 1)
-    # Every Danish text of version 2 starts with a marker the shipped file does not have.
+    shipped = int(re.search(r"^version: (\d+)$", source, re.M).group(1))  # type: ignore[union-attr]
+    new = shipped + 1
+    source = source.replace(f"\nversion: {shipped}\n", f"\nversion: {new}\n", 1)
+    # Every Danish text of the new version starts with a marker the shipped file does not have.
     source = re.sub(r'^(\s+da: )"', r'\1"NY! ', source, flags=re.M)
     source = re.sub(r'^(\s+da: )(?!")', r"\1NY! ", source, flags=re.M)
     sam = await staff_member(harness)
     await sam.send_document("prompts.yaml", source.encode())
-    assert [b.text for b in sam.last_message.buttons()][:1] == ["Publish version 2"], sam.last_text
-    await sam.click("Publish version 2")
+    assert [b.text for b in sam.last_message.buttons()][:1] == [f"Publish version {new}"], (
+        sam.last_text
+    )
+    await sam.click(f"Publish version {new}")
     ada = harness.user(401, "Ada")
     await harness.onboard(ada, Role.YOUTH)
     await _answer_checkin(ada)

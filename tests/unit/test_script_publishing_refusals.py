@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from storage.models import AuditEntry, Role, ScriptVersion
 from tests.harness import Harness
@@ -161,14 +162,15 @@ async def test_only_staff_may_use_scripts_or_its_buttons(harness: Harness) -> No
 async def test_prompt_library_can_be_published(harness: Harness) -> None:
     sam = await staff_member(harness)
     source = (DIALOGS / "scripts" / "prompts.yaml").read_text(encoding="utf-8")
-    source = source.replace("\nversion: 1\n", "\nversion: 2\n", 1)
+    shipped = int(re.search(r"^version: (\d+)$", source, re.M).group(1))  # type: ignore[union-attr]
+    source = source.replace(f"\nversion: {shipped}\n", f"\nversion: {shipped + 1}\n", 1)
     await sam.send_document("prompts.yaml", source.encode())
-    assert "Version 1 → 2" in sam.last_text
+    assert f"Version {shipped} → {shipped + 1}" in sam.last_text
     assert "Nothing changed but the version number." in sam.last_text
-    await sam.click("Publish version 2")
+    await sam.click(f"Publish version {shipped + 1}")
     async with harness.app.sessionmaker() as session:
         library = await harness.app.runtime.scripts.prompt_library(session, harness.clock.now())
-    assert library.version == 2
+    assert library.version == shipped + 1
 
 
 async def test_subgoal_catalogue_is_not_published_in_the_bot(harness: Harness) -> None:
