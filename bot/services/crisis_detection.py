@@ -199,8 +199,10 @@ class _Frame:
     name: str
     phrases: tuple[_Phrase, ...]
     unless: tuple[_Phrase, ...] = ()
-    # The span runs on to the end of its sentence ("the song goes …", "ligesom sidste år …").
+    # The span runs on to the end of its sentence ("the song goes …", "ligesom sidste år …"),
+    # or back to its start ("… er sådan en god sang", "… på repeat").
     to_sentence_end: bool = False
+    from_sentence_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -778,6 +780,8 @@ class CrisisRules:
             for start, end in found:
                 if frame.to_sentence_end:
                     end = _clause_end(text, end)
+                if frame.from_sentence_start:
+                    start = _sentence_start(text, start)
                 sentence = (_sentence_start(text, start), _clause_end(text, end))
                 if overrides and _overlaps(sentence, overrides):
                     continue
@@ -824,7 +828,7 @@ class CrisisRules:
         friend: CrisisMatch | None = None
         for rule in self._friend_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _clause_end(folded, end)))
+                friend_spans.append((start, _friend_end(folded, end)))
                 friend = friend or CrisisMatch(rule.category, rule.rule_id)
 
         def blocked() -> list[tuple[int, int]]:
@@ -916,14 +920,28 @@ def _build_frames(compiler: _Compiler, raw: Any) -> list[_Frame]:
         where = f"frames/{name}"
         if not isinstance(name, str) or not _RULE_ID.match(name) or not isinstance(body, Mapping):
             raise CrisisRulesError(f"{where}: a frame is a name and a mapping")
-        unknown = set(body) - {"phrases", "unless", "to_sentence_end", "note"}
+        unknown = set(body) - {
+            "phrases",
+            "unless",
+            "to_sentence_end",
+            "from_sentence_start",
+            "note",
+        }
         if unknown:
             raise CrisisRulesError(f"{where}: unknown keys {sorted(unknown)}")
         phrases = compiler.phrases(_str_list(body.get("phrases"), where), where, lazy=True)
         if not phrases:
             raise CrisisRulesError(f"{where}: needs at least one phrase")
         unless = compiler.phrases(_str_list(body.get("unless"), where), where)
-        frames.append(_Frame(name, phrases, unless, bool(body.get("to_sentence_end"))))
+        frames.append(
+            _Frame(
+                name,
+                phrases,
+                unless,
+                to_sentence_end=bool(body.get("to_sentence_end")),
+                from_sentence_start=bool(body.get("from_sentence_start")),
+            )
+        )
     return frames
 
 
@@ -974,6 +992,26 @@ def _str_list(value: Any, where: str) -> list[str]:
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return any(start < o_end and o_start < end for o_start, o_end in others)
+
+
+# Where the writer starts to speak of themselves again: a sentence about someone else ends there
+# ("min bror har taget mine piller, så nu hopper jeg …").
+_FIRST_PERSON = re.compile(r" (?:jeg|im|ive|ill|id|(?:and|but|so|now|then) i) ")
+_CLAUSE_MARKS = (" ,", " og ", " men ", " så ", " saa ", " and ", " but ", " so ")
+_CLAUSE_LOOKBACK = 24
+
+
+def _friend_end(text: str, position: int) -> int:
+    """A span about someone else runs to the end of its sentence, or to where the writer
+    speaks of themselves again."""
+    end = _clause_end(text, position)
+    mine = _FIRST_PERSON.search(text, position, end)
+    if mine is None:
+        return end
+    # Danish puts the verb before "jeg" after a fronted word ("så nu hopper jeg"): the span
+    # ends at the comma or conjunction that starts that clause, when there is one close by.
+    clause = max(text.rfind(mark, position, mine.start()) for mark in _CLAUSE_MARKS)
+    return clause if clause >= 0 and mine.start() - clause <= _CLAUSE_LOOKBACK else mine.start()
 
 
 def _sentence_start(text: str, position: int) -> int:
