@@ -414,3 +414,36 @@ def test_frames_in_the_staff_file_keep_present_risk(rules: CrisisRules) -> None:
         assert rules.match(text) is not None, text
     plan = rules.match("i nat ender jeg det")
     assert plan is not None and plan.category == PLAN
+
+
+def test_an_alternative_of_several_words_is_joined_with_underscores() -> None:
+    rules = CrisisRules.from_mapping(
+        {
+            "categories": {
+                IDEATION: {"rules": [{"id": "x", "phrases": ["mean_it|mener_det ~4 nu"]}]}
+            }
+        }
+    )
+    assert rules.match("jeg mener det. nu") is not None
+    assert rules.match("this time i mean it nu") is not None
+    assert rules.match("jeg mener nu") is None
+
+
+def test_a_sentence_about_someone_else_ends_where_the_writer_speaks_of_themselves(
+    rules: CrisisRules,
+) -> None:
+    own = rules.match("min bror har taget alle mine piller, så nu hopper jeg ud fra broen i aften")
+    assert own is not None and own.category == PLAN
+    own = rules.match("my sister took pills last year and now i want to die too")
+    assert own is not None and not rules.is_friend(own)
+    friend = rules.match("min ven vil dø og jeg ved ikke hvad jeg skal gøre")
+    assert rules.is_friend(friend)
+    # Danish "i" (in) is not the writer: the friend sentence goes on.
+    assert rules.is_friend(rules.match("en pige i min klasse skærer i armene"))
+
+
+def test_song_titles_next_to_music_words_are_held_back(rules: CrisisRules) -> None:
+    assert rules.match("see you again er sådan en god sang") is None
+    assert rules.match("listening to goodbye forever by some emo band lol") is None
+    assert rules.match("listening to sad songs on repeat because i want to die") is not None
+    assert rules.match("jeg hører stemmer der siger jeg skal dø af det") is not None
