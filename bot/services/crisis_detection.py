@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,17 +79,28 @@ _EMOJI_WORDS = {
     "zzrope": "🪢",
     "zzwave": "👋",
     "zzheart": "❤♥💕💖💗💙💜🖤🤍",
+    "zzmusic": "🎵🎶🎼🎤🎧",
 }
 _EMOJI = {ord(ch): f" {word} " for word, chars in _EMOJI_WORDS.items() for ch in chars}
+# Quotation marks become the word ``zzq`` (single quotes are apostrophes, and are dropped):
+# the rules never see it, it only marks where a quoted line starts and ends (see _unquote).
+_QUOTE = "zzq"
+_QUOTE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u300c\u300d'
+_EMOJI.update({ord(ch): f" {_QUOTE} " for ch in _QUOTE_MARKS})
+# Music notes around words mark them as sung, like quotation marks.
+_MUSIC = "zzmusic"
 
 _RULE_ID = re.compile(r"^[a-z0-9_]+$")
 _SET_NAME = re.compile(r"^\$([a-z0-9_]+)$")
-_GAP_TOKEN = re.compile(r"^(?:\.\.\.|~)(\d?)$")
+_GAP_TOKEN = re.compile(r"^(\.\.\.|~|\.\.)(\d{0,2})$")
 _END_TOKEN = "<end>"
 # A gap may cross a comma, never the end of a sentence.
 _WORD = r"(?:[a-z0-9]+|,)"
 # "~N" gaps may also cross the end of a sentence ("thanks for trying. it's over now").
 _ANY_WORD = r"(?:[a-z0-9]+|[.,])"
+# "..N" gaps cross words only, not even a comma ("jeg vil ikke dø", not "vil ikke, jeg vil dø").
+_ONLY_WORD = r"[a-z0-9]+"
+_GAP_WORDS = {"...": _WORD, "~": _ANY_WORD, "..": _ONLY_WORD}
 # After "<end>": the end of the text, of a sentence or clause, or an emoji word.
 _END = r"(?= [.,]| zz[a-z]+|$)"
 _DEFAULT_GAP = 3
@@ -171,6 +183,36 @@ class _Phrase:
     anchors: frozenset[str] | None
     # For each word of the phrase, the skeletons it may have: all must occur in the text.
     required: tuple[frozenset[str], ...] = ()
+    # The last word's skeletons, and at most how many words after the first one it starts:
+    # a start is only tried when the last word occurs that close after it.
+    last: frozenset[str] | None = None
+    lead: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """Words that put a risk phrase in a frame where it is not the writer's present risk (a
+    denial, a past that is over, news, a song). A hit inside a frame's span is ignored —
+    unless one of the ``unless`` phrases lies in the same sentence as the frame (a hedge such
+    as "kan ikke love at", or a time that is now)."""
+
+    name: str
+    phrases: tuple[_Phrase, ...]
+    unless: tuple[_Phrase, ...] = ()
+    # The span runs on to the end of its sentence ("the song goes …", "ligesom sidste år …"),
+    # or back to its start ("… er sådan en god sang", "… på repeat").
+    to_sentence_end: bool = False
+    from_sentence_start: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Quotes:
+    """Quoted words (between quotation marks or music notes) are a song line, not the
+    writer's own words, when a ``cue`` (a music word) is in the message and no ``unless``
+    phrase (the writer relates to it: "literally me", "sådan har jeg det") is."""
+
+    cues: tuple[_Phrase, ...] = ()
+    unless: tuple[_Phrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +267,16 @@ def _word_pattern(word: str, *, splittable: bool, where: str) -> str:
     return pattern + "[a-z0-9]*" if prefix else pattern
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    body: str
+    anchors: frozenset[str] | None
+    required: tuple[frozenset[str], ...]
+    words: int  # at most how many text words the phrase takes
+    last: frozenset[str] | None  # the skeletons of its last word
+    lead: int  # at most how many words come before the last word
+
+
 class _Compiler:
     """Turns staff phrases into regex source, expanding ``$set`` names, and works out which
     words can start each phrase (its anchors)."""
@@ -232,26 +284,32 @@ class _Compiler:
     def __init__(self, sets: Mapping[str, Sequence[str]]) -> None:
         self._raw_sets = sets
         self._sets: dict[str, tuple[str, frozenset[str] | None]] = {}
+        # The most words one entry of a set can take.
+        self._set_words: dict[str, int] = {}
 
     def set_pattern(self, name: str, where: str) -> tuple[str, frozenset[str] | None]:
         if name not in self._sets:
             items = self._raw_sets.get(name)
             if not items:
                 raise CrisisRulesError(f"{where}: unknown word set ${name}")
-            compiled = [self.body(item, f"sets/{name}", allow_sets=False) for item in items]
-            bodies = sorted({body for body, _ in compiled}, key=len, reverse=True)
-            self._sets[name] = ("(?:" + "|".join(bodies) + ")", _union(a for _, a in compiled))
+            compiled = [self.parts(item, f"sets/{name}", allow_sets=False) for item in items]
+            bodies = sorted({c.body for c in compiled}, key=len, reverse=True)
+            self._sets[name] = (
+                "(?:" + "|".join(bodies) + ")",
+                _union(c.anchors for c in compiled),
+            )
+            self._set_words[name] = max(c.words for c in compiled)
         return self._sets[name]
 
     def body(
         self, phrase: str, where: str, *, allow_sets: bool = True
     ) -> tuple[str, frozenset[str] | None]:
-        body, anchors, _ = self.parts(phrase, where, allow_sets=allow_sets)
-        return body, anchors
+        compiled = self.parts(phrase, where, allow_sets=allow_sets)
+        return compiled.body, compiled.anchors
 
     def parts(
-        self, phrase: str, where: str, *, allow_sets: bool = True
-    ) -> tuple[str, frozenset[str] | None, tuple[frozenset[str], ...]]:
+        self, phrase: str, where: str, *, allow_sets: bool = True, lazy: bool = False
+    ) -> _Parts:
         tokens = phrase.split()
         if not tokens or _GAP_TOKEN.match(tokens[0]) or _GAP_TOKEN.match(tokens[-1]):
             raise CrisisRulesError(f"{where}: a phrase must start and end with a word: {phrase!r}")
@@ -262,12 +320,15 @@ class _Compiler:
         body = ""
         anchors: frozenset[str] | None = None
         required: list[frozenset[str]] = []
+        words = lead = 0
+        last: frozenset[str] | None = None
         for token in tokens:
             gap = _GAP_TOKEN.match(token)
             if gap:
-                size = int(gap.group(1) or _DEFAULT_GAP)
-                word = _ANY_WORD if token.startswith("~") else _WORD
-                body += f"(?: {word}){{0,{size}}}"
+                size = int(gap.group(2) or _DEFAULT_GAP)
+                word = _GAP_WORDS[gap.group(1)]
+                body += f"(?: {word}){{0,{size}}}" + ("?" if lazy else "")
+                words += size
                 continue
             if token == _END_TOKEN:
                 body += _END
@@ -280,7 +341,21 @@ class _Compiler:
             if first is not None:
                 required.append(first)
             body += piece if not body else " " + piece
-        return body, anchors, tuple(required)
+            lead, last = words, first
+            # A long single word may be found split in two ("sel vmord").
+            words += self._token_words(token) + (1 if splittable else 0)
+        return _Parts(body, anchors, tuple(required), words, last, lead)
+
+    def _token_words(self, token: str) -> int:
+        """At most how many text words one token of a phrase takes."""
+        most = 1
+        for word in token.split("|"):
+            named = _SET_NAME.match(word)
+            if named:
+                most = max(most, self._set_words.get(named.group(1), 1))
+            else:
+                most = max(most, len(normalise_text(word.rstrip("*")).split(" ")))
+        return most
 
     def _token(
         self, token: str, *, splittable: bool, where: str, allow_sets: bool
@@ -303,27 +378,58 @@ class _Compiler:
         pattern = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
         return pattern, _union(anchors)
 
-    def phrases(self, phrases: Iterable[str], where: str) -> tuple[_Phrase, ...]:
+    def phrases(
+        self, phrases: Iterable[str], where: str, *, lazy: bool = False
+    ) -> tuple[_Phrase, ...]:
+        """Compile phrases; ``lazy``: gaps take as few words as they can (the shortest span —
+        for frames, which must not stretch over a later sentence part)."""
         compiled = []
         for phrase in phrases:
-            body, anchors, required = self.parts(phrase, where)
+            parts = self.parts(phrase, where, lazy=lazy)
             try:
-                pattern = re.compile(body + r"(?![a-z0-9])")
+                pattern = re.compile(parts.body + r"(?![a-z0-9])")
             except re.error as exc:  # pragma: no cover - bodies are built from escaped words
                 raise CrisisRulesError(f"{where}: cannot compile {phrase!r}: {exc}") from exc
-            compiled.append(_Phrase(pattern, anchors, required))
+            last = parts.last if len(parts.required) > 1 else None
+            compiled.append(_Phrase(pattern, parts.anchors, parts.required, last, parts.lead))
         return tuple(compiled)
 
 
-def _gate(phrases: Iterable[_Phrase]) -> dict[str, list[_Phrase]]:
-    """Each phrase filed under the skeletons of its most selective word: a text can only
-    match the phrases filed under one of its own skeletons."""
-    gate: dict[str, list[_Phrase]] = {}
-    for phrase in phrases:
-        if phrase.required:
+class _Gate:
+    """Which phrases can match a text at all. Each phrase is filed under the skeletons of its
+    most selective word, and needs every one of its words ("needs", numbered once for all
+    phrases) to have a skeleton in the text."""
+
+    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+        self._files: dict[str, list[tuple[int, frozenset[int]]]] = {}
+        self._needs_of_key: dict[str, list[int]] = {}
+        numbers: dict[frozenset[str], int] = {}
+        for phrase in phrases:
+            if not phrase.required:
+                continue
+            needs = set()
+            for need in phrase.required:
+                if need not in numbers:
+                    numbers[need] = len(numbers)
+                    for key in need:
+                        self._needs_of_key.setdefault(key, []).append(numbers[need])
+                needs.add(numbers[need])
+            entry = (id(phrase), frozenset(needs))
             for key in min(phrase.required, key=len):
-                gate.setdefault(key, []).append(phrase)
-    return gate
+                self._files.setdefault(key, []).append(entry)
+
+    def possible(self, keys: Iterable[str]) -> set[int]:
+        """The ids of the phrases that every word of can be found among these keys."""
+        keys = list(keys)
+        met: set[int] = set()
+        for key in keys:
+            met.update(self._needs_of_key.get(key, ()))
+        found: set[int] = set()
+        for key in keys:
+            for phrase_id, needs in self._files.get(key, ()):
+                if phrase_id not in found and needs <= met:
+                    found.add(phrase_id)
+        return found
 
 
 def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
@@ -343,10 +449,25 @@ _ALL_WORDS = "*"
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
 
 
+# Words of one or two letters are matched exactly ("i", "om", "on"), so they are also keyed by
+# themselves: a phrase starting with "i" is then tried at "i" only, not at every word whose
+# skeleton starts with a vowel.
+_EXACT_KEY = "="
+_EXACT_MAX_LETTERS = 2
+
+
+# A word whose whole skeleton is shorter than the anchor is also keyed "#" + skeleton: the
+# first piece of a split key word ("sel vmord") is found by that, not by its first letter.
+_WHOLE_KEY = "#"
+
+
 @lru_cache(maxsize=65536)
 def _prefixes(word: str) -> tuple[str, ...]:
     skeleton = _skeleton(word)
-    return tuple(skeleton[:size] for size in range(1, min(len(skeleton), _ANCHOR_LETTERS) + 1))
+    keys = tuple(skeleton[:size] for size in range(1, min(len(skeleton), _ANCHOR_LETTERS) + 1))
+    if len(skeleton) < _ANCHOR_LETTERS:
+        keys += (_WHOLE_KEY + skeleton,)
+    return keys + (_EXACT_KEY + word,) if len(word) <= _EXACT_MAX_LETTERS else keys
 
 
 _DOUBLED = re.compile(r"(.)\1+")
@@ -367,8 +488,16 @@ def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
     skeleton = _skeleton(folded)
     if not skeleton:
         return None
-    # A splittable word may be broken after its first letter ("s elvmord").
-    return frozenset({skeleton[: 1 if splittable else _ANCHOR_LETTERS]})
+    if len(folded) <= _EXACT_MAX_LETTERS and not word.endswith("*") and not splittable:
+        return frozenset({_EXACT_KEY + folded})
+    if not splittable:
+        return frozenset({skeleton[:_ANCHOR_LETTERS]})
+    # A splittable word may be broken anywhere ("s elvmord", "sel vmord"): its first piece has
+    # the word's first three skeleton letters, or is the whole of a shorter prefix.
+    return frozenset(
+        {skeleton[:_ANCHOR_LETTERS]}
+        | {_WHOLE_KEY + skeleton[:size] for size in range(1, min(len(skeleton), _ANCHOR_LETTERS))}
+    )
 
 
 class _Scan:
@@ -376,7 +505,7 @@ class _Scan:
     letters of its skeleton, and which phrases can match at all (every word they need is
     there)."""
 
-    def __init__(self, folded: str, gate: Mapping[str, Sequence[_Phrase]]) -> None:
+    def __init__(self, folded: str, gate: _Gate) -> None:
         self.text = folded
         starts: dict[str, list[int]] = {}
         everywhere: list[int] = []
@@ -385,18 +514,16 @@ class _Scan:
             starts.setdefault(word, []).append(position)
             everywhere.append(position)
             position += len(word) + 1
+        # Word number of each word start (for the last-word window in _find).
+        self.word_no = {start: number for number, start in enumerate(everywhere)}
         index: dict[str, list[int]] = {_ALL_WORDS: everywhere}
         for word, positions in starts.items():
             for key in _prefixes(word):
                 index.setdefault(key, []).extend(positions)
         self.index = index
-        keys = frozenset(index)
-        self.possible = {
-            id(phrase)
-            for key in keys
-            for phrase in gate.get(key, ())
-            if all(not need.isdisjoint(keys) for need in phrase.required)
-        }
+        # Sorted word numbers of the words under a set of keys (shared by many phrases).
+        self.numbers: dict[frozenset[str], list[int]] = {}
+        self.possible = gate.possible(index)
 
 
 def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
@@ -409,10 +536,48 @@ def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
             positions: Sequence[int] = index[_ALL_WORDS]
         else:
             positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
+        if phrase.last is not None and len(positions) > 1:
+            word_no = scan.word_no
+            ends = scan.numbers.get(phrase.last)
+            if ends is None:
+                ends = sorted({word_no[p] for key in phrase.last for p in index.get(key, ())})
+                scan.numbers[phrase.last] = ends
+            positions = [p for p in positions if _within(ends, word_no[p], phrase.lead)]
         for position in positions:
             hit = phrase.pattern.match(folded, position)
             if hit is not None:
                 yield hit.span()
+
+
+def _unquote(folded: str) -> tuple[str, list[tuple[int, int]]]:
+    """Drop the quotation words, and return where the quoted runs of words are (also words
+    between two music-note words). An opening mark that is never closed quotes nothing."""
+    if _QUOTE not in folded and folded.count(_MUSIC) < 2:
+        return folded, []
+    kept: list[str] = []
+    spans: list[tuple[int, int]] = []
+    open_at: dict[str, int | None] = {_QUOTE: None, _MUSIC: None}
+    position = 0
+    for word in folded.split(" "):
+        if word in open_at:
+            start = open_at[word]
+            if start is None:
+                open_at[word] = position
+            else:
+                if position - 1 > start:
+                    spans.append((start, position - 1))
+                open_at[word] = None
+            if word == _QUOTE:
+                continue
+        kept.append(word)
+        position += len(word) + 1
+    return " ".join(kept), spans
+
+
+def _within(sorted_numbers: Sequence[int], start: int, lead: int) -> bool:
+    """Is one of the sorted word numbers in [start, start + lead]?"""
+    at = bisect_left(sorted_numbers, start)
+    return at < len(sorted_numbers) and sorted_numbers[at] <= start + lead
 
 
 def _compile_regex(source: str, where: str) -> re.Pattern[str]:
@@ -543,18 +708,24 @@ class CrisisRules:
         categories: Mapping[str, CategoryInfo] | None = None,
         canon: _Canon | None = None,
         regexes: Mapping[str, Sequence[re.Pattern[str]]] | None = None,
+        frames: Sequence[_Frame] = (),
+        quotes: _Quotes | None = None,
     ):
         self._rules = tuple(rules)
         self._global_excludes = tuple(global_excludes)
         self._info = dict(categories or {})
         self._canon = canon or _Canon({}, ())
         self._regexes = {k: tuple(v) for k, v in (regexes or {}).items()}
-        self._gate = _gate(
-            [*self._global_excludes]
+        self._frames = tuple(frames)
+        self._quotes = quotes or _Quotes()
+        self._gate = _Gate(
+            [*self._global_excludes, *self._quotes.cues, *self._quotes.unless]
+            + [p for frame in self._frames for p in (*frame.phrases, *frame.unless)]
             + [p for rule in self._rules for p in (*rule.phrases, *rule.excludes)]
         )
         # Rules with a phrase the gate cannot file (every word optional): always tried.
         self._always = {r.rule_id for r in self._rules if any(not p.required for p in r.phrases)}
+        self._phrase_ids = {r.rule_id: frozenset(id(p) for p in r.phrases) for r in self._rules}
         self._friend_rules = tuple(r for r in self._rules if self._kind(r.category) == "friend")
         self._own_rules = tuple(r for r in self._rules if self._kind(r.category) != "friend")
 
@@ -579,8 +750,49 @@ class CrisisRules:
 
     def prepare(self, text: str) -> str:
         """The text as the rules see it (cleaned and canonical). For tests and staff tools."""
+        return self._prepare(text)[0]
+
+    def _prepare(self, text: str) -> tuple[str, list[tuple[int, int]]]:
         folded = normalise_text(text)
-        return self._canon.apply(folded) if folded else folded
+        if not folded:
+            return folded, []
+        return _unquote(self._canon.apply(folded))
+
+    def frames(self, text: str) -> tuple[str, ...]:
+        """The names of the frames that hold back part of this text ("denial", "past",
+        "quote" …) — for tests and staff tools; like a match, it names no words."""
+        folded, quotes = self._prepare(text)
+        if not folded:
+            return ()
+        scan = _Scan(folded, self._gate)
+        return tuple(dict.fromkeys(name for name, _ in self._frame_spans(scan, quotes)))
+
+    def _frame_spans(
+        self, scan: _Scan, quotes: list[tuple[int, int]]
+    ) -> list[tuple[str, tuple[int, int]]]:
+        text = scan.text
+        spans: list[tuple[str, tuple[int, int]]] = []
+        for frame in self._frames:
+            found = list(_find(frame.phrases, scan))
+            if not found:
+                continue
+            overrides = list(_find(frame.unless, scan))
+            for start, end in found:
+                if frame.to_sentence_end:
+                    end = _clause_end(text, end)
+                if frame.from_sentence_start:
+                    start = _sentence_start(text, start)
+                sentence = (_sentence_start(text, start), _clause_end(text, end))
+                if overrides and _overlaps(sentence, overrides):
+                    continue
+                spans.append((frame.name, (start, end)))
+        if (
+            quotes
+            and any(True for _ in _find(self._quotes.cues, scan))
+            and not any(True for _ in _find(self._quotes.unless, scan))
+        ):
+            spans += [("quote", span) for span in quotes]
+        return spans
 
     def context_sensitive(self, text: str) -> bool:
         """Would a low mood answer just before change the outcome for this text? (Callers use
@@ -592,23 +804,36 @@ class CrisisRules:
         if not folded:
             return False
         scan = _Scan(folded, self._gate)
-        return any(self._hits(rule, scan, []) for rule in context_rules)
+        return any(self._hits(rule, scan, list) for rule in context_rules)
 
     def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
         """The first own-crisis rule (in file order) with a hit outside every excluded idiom
         and outside every span about someone else; else the first friend rule; else None."""
-        folded = self.prepare(text)
+        folded, quotes = self._prepare(text)
         if not folded:
             return None
         scan = _Scan(folded, self._gate)
-        global_spans = list(_find(self._global_excludes, scan))
+        # Idioms and frames are only looked for once some rule has a hit (most texts: none).
+        excluded: list[list[tuple[int, int]]] = []
+
+        def global_spans() -> list[tuple[int, int]]:
+            if not excluded:
+                spans = list(_find(self._global_excludes, scan))
+                if self._frames or quotes:
+                    spans += [span for _, span in self._frame_spans(scan, quotes)]
+                excluded.append(spans)
+            return excluded[0]
+
         friend_spans: list[tuple[int, int]] = []
         friend: CrisisMatch | None = None
         for rule in self._friend_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _clause_end(folded, end)))
+                friend_spans.append((start, _friend_end(folded, end)))
                 friend = friend or CrisisMatch(rule.category, rule.rule_id)
-        blocked = global_spans + friend_spans
+
+        def blocked() -> list[tuple[int, int]]:
+            return global_spans() + friend_spans
+
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
                 continue
@@ -617,21 +842,25 @@ class CrisisRules:
         return friend
 
     def _hits(
-        self, rule: CrisisRule, scan: _Scan, blocked: list[tuple[int, int]]
+        self,
+        rule: CrisisRule,
+        scan: _Scan,
+        blocked: Callable[[], list[tuple[int, int]]],
     ) -> list[tuple[int, int]]:
-        """The rule's hits outside `blocked` and outside the rule's own excluded phrases."""
+        """The rule's hits outside the `blocked` spans (asked for only when there is a hit)
+        and outside the rule's own excluded phrases."""
         regexes = self._regexes.get(rule.rule_id, ())
         if (
             not regexes
             and rule.rule_id not in self._always
-            and not any(id(p) in scan.possible for p in rule.phrases)
+            and scan.possible.isdisjoint(self._phrase_ids[rule.rule_id])
         ):
             return []
         found = list(_find(rule.phrases, scan))
         found += [m.span() for p in regexes for m in p.finditer(scan.text)]
         if not found:
             return []
-        spans = blocked + list(_find(rule.excludes, scan))
+        spans = blocked() + list(_find(rule.excludes, scan))
         return [hit for hit in found if not _overlaps(hit, spans)]
 
     @classmethod
@@ -670,7 +899,50 @@ class CrisisRules:
             {str(k): _str_list(v, f"synonyms/{k}") for k, v in synonyms.items()},
             _str_list(data.get("fuzzy"), "fuzzy"),
         )
-        return cls(rules, global_excludes, infos, canon, regexes)
+        frames = _build_frames(compiler, data.get("frames"))
+        quotes_raw = data.get("quotes") or {}
+        if not isinstance(quotes_raw, Mapping) or set(quotes_raw) - {"cues", "unless", "note"}:
+            raise CrisisRulesError("'quotes' must be a mapping with 'cues' and 'unless'")
+        quotes = _Quotes(
+            compiler.phrases(_str_list(quotes_raw.get("cues"), "quotes/cues"), "quotes/cues"),
+            compiler.phrases(_str_list(quotes_raw.get("unless"), "quotes/unless"), "quotes"),
+        )
+        return cls(rules, global_excludes, infos, canon, regexes, frames, quotes)
+
+
+def _build_frames(compiler: _Compiler, raw: Any) -> list[_Frame]:
+    if raw is None:
+        return []
+    if not isinstance(raw, Mapping):
+        raise CrisisRulesError("'frames' must be a mapping of name: {phrases, unless}")
+    frames = []
+    for name, body in raw.items():
+        where = f"frames/{name}"
+        if not isinstance(name, str) or not _RULE_ID.match(name) or not isinstance(body, Mapping):
+            raise CrisisRulesError(f"{where}: a frame is a name and a mapping")
+        unknown = set(body) - {
+            "phrases",
+            "unless",
+            "to_sentence_end",
+            "from_sentence_start",
+            "note",
+        }
+        if unknown:
+            raise CrisisRulesError(f"{where}: unknown keys {sorted(unknown)}")
+        phrases = compiler.phrases(_str_list(body.get("phrases"), where), where, lazy=True)
+        if not phrases:
+            raise CrisisRulesError(f"{where}: needs at least one phrase")
+        unless = compiler.phrases(_str_list(body.get("unless"), where), where)
+        frames.append(
+            _Frame(
+                name,
+                phrases,
+                unless,
+                to_sentence_end=bool(body.get("to_sentence_end")),
+                from_sentence_start=bool(body.get("from_sentence_start")),
+            )
+        )
+    return frames
 
 
 def _category_info(category: str, body: Mapping[str, Any]) -> CategoryInfo:
@@ -720,6 +992,31 @@ def _str_list(value: Any, where: str) -> list[str]:
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return any(start < o_end and o_start < end for o_start, o_end in others)
+
+
+# Where the writer starts to speak of themselves again: a sentence about someone else ends there
+# ("min bror har taget mine piller, så nu hopper jeg …").
+_FIRST_PERSON = re.compile(r" (?:jeg|im|ive|ill|id|(?:and|but|so|now|then) i) ")
+_CLAUSE_MARKS = (" ,", " og ", " men ", " så ", " saa ", " and ", " but ", " so ")
+_CLAUSE_LOOKBACK = 24
+
+
+def _friend_end(text: str, position: int) -> int:
+    """A span about someone else runs to the end of its sentence, or to where the writer
+    speaks of themselves again."""
+    end = _clause_end(text, position)
+    mine = _FIRST_PERSON.search(text, position, end)
+    if mine is None:
+        return end
+    # Danish puts the verb before "jeg" after a fronted word ("så nu hopper jeg"): the span
+    # ends at the comma or conjunction that starts that clause, when there is one close by.
+    clause = max(text.rfind(mark, position, mine.start()) for mark in _CLAUSE_MARKS)
+    return clause if clause >= 0 and mine.start() - clause <= _CLAUSE_LOOKBACK else mine.start()
+
+
+def _sentence_start(text: str, position: int) -> int:
+    start = text.rfind(" . ", 0, position)
+    return 0 if start < 0 else start + 3
 
 
 def _clause_end(text: str, position: int) -> int:

@@ -332,3 +332,118 @@ def test_phrase_syntax_prefix_alternatives_gaps_and_sets() -> None:
 def test_a_split_key_word_is_still_found(rules: CrisisRules) -> None:
     found = rules.match("jeg tænker på s e l v m o r d")
     assert found is not None and found.category == IDEATION
+
+
+def test_gap_sizes_of_two_digits_and_gaps_that_stop_at_a_comma() -> None:
+    rules = CrisisRules.from_mapping(
+        {
+            "categories": {
+                IDEATION: {
+                    "rules": [
+                        {"id": "far", "phrases": ["start ~12 slut"]},
+                        {"id": "near", "phrases": ["ikke ..2 dø"]},
+                    ]
+                }
+            }
+        }
+    )
+    far = rules.match("start en to tre fire fem seks syv otte ni ti elleve slut")
+    assert far is not None and far.rule_id == "far"  # "~12" is twelve words, not the word "12"
+    assert rules.match("vil ikke bare dø") is not None
+    assert rules.match("vil ikke, jeg vil dø") is None  # ".." does not cross a comma
+
+
+FRAMED = {
+    "sets": {"soon": ["i aften", "tonight"], "music": ["sang", "sangen", "song"]},
+    "frames": {
+        "denial": {"phrases": ["ikke ..2 dø"], "unless": ["kan ikke love", "$soon"]},
+        "lyrics": {"phrases": ["sangen går"], "to_sentence_end": True},
+    },
+    "quotes": {"cues": ["$music"], "unless": ["literally me"]},
+    "categories": {IDEATION: {"rules": [{"id": "die", "phrases": ["dø", "die"]}]}},
+}
+
+
+def test_a_frame_holds_back_only_the_hits_inside_it() -> None:
+    rules = CrisisRules.from_mapping(FRAMED)
+    assert rules.match("jeg vil ikke dø") is None
+    assert rules.frames("jeg vil ikke dø") == ("denial",)
+    # A hit outside the frame still counts, and so does one in a later sentence.
+    assert rules.match("jeg vil ikke dø. jeg vil dø") is not None
+    assert rules.match("sangen går jeg vil dø. jeg vil dø") is not None
+    assert rules.match("sangen går jeg vil dø og den er god") is None
+
+
+def test_an_unless_phrase_in_the_sentence_cancels_the_frame() -> None:
+    rules = CrisisRules.from_mapping(FRAMED)
+    assert rules.match("jeg kan ikke love at jeg ikke dø") is not None
+    assert rules.match("jeg vil ikke dø i aften") is not None
+    assert rules.match("jeg kan ikke love noget. jeg vil ikke dø") is None  # another sentence
+
+
+def test_quoted_words_are_a_song_line_only_with_a_music_cue() -> None:
+    rules = CrisisRules.from_mapping(FRAMED)
+    assert rules.match('"i want to die" er den bedste sang') is None
+    assert rules.frames("«jeg vil dø» er den bedste sang") == ("quote",)
+    assert rules.match("🎵 i want to die 🎵") is not None  # notes quote, but no music word
+    assert rules.match('jeg tænker "jeg vil dø" hele tiden') is not None  # no music word
+    assert rules.match('the song "i want to die" is literally me') is not None
+    assert rules.match('sangen "hej" er god, men jeg vil dø') is not None  # outside the quote
+    assert rules.match('den sang " jeg vil dø') is not None  # a quote never closed
+
+
+def test_frames_in_the_staff_file_keep_present_risk(rules: CrisisRules) -> None:
+    # Denials and a past that is over are held back …
+    for text in (
+        "jeg vil ikke dø",
+        "i would never kill myself, relax",
+        "for to år siden ville jeg tage mit liv, men nu har jeg det godt",
+        "i used to want to die but thats not me anymore",
+        'min yndlingslinje i sangen er "jeg vil bare forsvinde"',
+    ):
+        assert rules.match(text) is None, text
+    # … but not a present plan, a negated wish to live, a recent past or a hedge.
+    for text in (
+        "jeg har det fint. jeg tager pillerne i aften",
+        "jeg har ikke lyst til at leve",
+        "jeg vil ikke dø, men jeg vil heller ikke leve mere",
+        "i går ville jeg dø",
+        "jeg kan ikke love at jeg ikke skader mig selv i aften",
+        "jeg har det bedre end sidste år, men jeg tænker stadig på selvmord hver dag",
+    ):
+        assert rules.match(text) is not None, text
+    plan = rules.match("i nat ender jeg det")
+    assert plan is not None and plan.category == PLAN
+
+
+def test_an_alternative_of_several_words_is_joined_with_underscores() -> None:
+    rules = CrisisRules.from_mapping(
+        {
+            "categories": {
+                IDEATION: {"rules": [{"id": "x", "phrases": ["mean_it|mener_det ~4 nu"]}]}
+            }
+        }
+    )
+    assert rules.match("jeg mener det. nu") is not None
+    assert rules.match("this time i mean it nu") is not None
+    assert rules.match("jeg mener nu") is None
+
+
+def test_a_sentence_about_someone_else_ends_where_the_writer_speaks_of_themselves(
+    rules: CrisisRules,
+) -> None:
+    own = rules.match("min bror har taget alle mine piller, så nu hopper jeg ud fra broen i aften")
+    assert own is not None and own.category == PLAN
+    own = rules.match("my sister took pills last year and now i want to die too")
+    assert own is not None and not rules.is_friend(own)
+    friend = rules.match("min ven vil dø og jeg ved ikke hvad jeg skal gøre")
+    assert rules.is_friend(friend)
+    # Danish "i" (in) is not the writer: the friend sentence goes on.
+    assert rules.is_friend(rules.match("en pige i min klasse skærer i armene"))
+
+
+def test_song_titles_next_to_music_words_are_held_back(rules: CrisisRules) -> None:
+    assert rules.match("see you again er sådan en god sang") is None
+    assert rules.match("listening to goodbye forever by some emo band lol") is None
+    assert rules.match("listening to sad songs on repeat because i want to die") is not None
+    assert rules.match("jeg hører stemmer der siger jeg skal dø af det") is not None
