@@ -233,6 +233,12 @@ HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
 # (idiom 0/24, news/school 1/14, song quotes 0/12, everyday 1/16, denials 5/17); friend
 # sentences taken as the writer's own crisis 6/26 = 23.1 % (help-a-friend answer 12/26);
 # method/plan hits with an acute category 40/47 = 85.1 %. Below the targets; strict, like above.
+# Measured a second time at da23465, after a round of general rules written by a helper who never
+# saw this split (tuning split only; that round took tuning to 519/519 and 0/278) — so still a
+# clean figure: recall 153/197 = 77.7 % (method 24/28, plan/intent 25/28, self-harm 13/21, the
+# rest unchanged), false alarms 4/83 = 4.8 % (news/school 0/14, denials 3/17); friend 6/26 as
+# own, acute 43/49. Phrase and frame rules fit the sentences they were written from and carry
+# over only a little to new wording: the clean figures are what a young person can count on.
 HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
     strict=True, reason="blind held-out split 3 below the issue-15 targets (see the comment above)"
 )
