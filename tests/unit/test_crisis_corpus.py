@@ -90,8 +90,14 @@ def test_corpus_is_well_formed_and_big_enough(corpus: dict[str, list[Row]]) -> N
             assert {"da", "en"} <= languages, (split, category, languages)
         assert {r.category for r in rows if r.label == "none"} == set(NEGATIVE), split
         assert any(r.label == "friend" for r in rows), split
-    texts = [r.text.casefold() for rows in corpus.values() for r in rows]
-    assert len(texts) == len(set(texts)), "a sentence is in the corpus twice"
+    texts = Counter(r.text.casefold() for rows in corpus.values() for r in rows)
+    twice = [
+        (r.split, r.category)
+        for rows in corpus.values()
+        for r in rows
+        if texts[r.text.casefold()] > 1
+    ]
+    assert not twice, f"a sentence is in the corpus twice (split, category; no text): {twice}"
     tuning = corpus["tuning"]
     held_out = sum(len(rows) for split, rows in corpus.items() if split != "tuning")
     assert len(tuning) >= 400
@@ -237,8 +243,10 @@ HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
 # saw this split (tuning split only; that round took tuning to 519/519 and 0/278) — so still a
 # clean figure: recall 153/197 = 77.7 % (method 24/28, plan/intent 25/28, self-harm 13/21, the
 # rest unchanged), false alarms 4/83 = 4.8 % (news/school 0/14, denials 3/17); friend 6/26 as
-# own, acute 43/49. Phrase and frame rules fit the sentences they were written from and carry
-# over only a little to new wording: the clean figures are what a young person can count on.
+# own, acute 43/49. (One method-seeking sentence had been written, word for word and
+# independently, into tuning by the rules' author; it was removed from tuning afterwards, and
+# method 24/28 counts it.) Phrase and frame rules fit the sentences they were written from and
+# carry over only a little to new wording: the clean figures are what a young person can count on.
 HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
     strict=True, reason="blind held-out split 3 below the issue-15 targets (see the comment above)"
 )
