@@ -239,6 +239,32 @@ def default_catalogue(dialogs_dir: Path = DIALOGS_DIR) -> SubgoalCatalogue:
 
 
 def load_catalogue(dialogs_dir: Path = DIALOGS_DIR) -> SubgoalCatalogue:
+    """The merged catalogue; parsed once per content of its files (every script check needs
+    it, and an edit to either file is read at the next call)."""
+    local_path = dialogs_dir / LOCAL_FILE
+    shipped, local = _content(dialogs_dir / SHIPPED_FILE), _content(local_path)
+    if shipped is None or (local is None and local_path.exists()):
+        return _parse_catalogue(dialogs_dir)  # says what is wrong, in lint's words
+    cached = _CATALOGUES.get((shipped, local))
+    if cached is None:
+        cached = _parse_catalogue(dialogs_dir)
+        if len(_CATALOGUES) >= 8:
+            _CATALOGUES.clear()
+        _CATALOGUES[(shipped, local)] = cached
+    return cached
+
+
+_CATALOGUES: dict[tuple[bytes, bytes | None], SubgoalCatalogue] = {}
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _parse_catalogue(dialogs_dir: Path) -> SubgoalCatalogue:
     def read(path: Path) -> list[Subgoal]:
         checked = check_file(path, catalogue=_EMPTY)
         if not checked.ok or checked.subgoals is None:
