@@ -37,6 +37,10 @@ async def test_goal_step_ticked_off_then_celebrated_over_http(
 
         assert "Du har ingen mål endnu" in await say(ada, "/goals")
         await tap(ada, "➕ Nyt mål", replies=2)
+        # The sub-goals in a young person's words, never the programme's names (issue 13).
+        offered = ada.buttons()
+        assert {"At tro på mig selv", "At blive hørt"} <= set(offered)
+        assert not {"Tro på egne evner", "Ansvar og mødestabilitet"} & set(offered)
         await tap(ada, "At møde op og holde aftaler")
         await say(ada, "Møde til tiden")
         await say(ada, "Lægge tøj frem")
