@@ -73,10 +73,10 @@ class AccessService:
         if actor.is_staff:
             readable = candidates
         else:
-            mentors = await PeopleRepository(self.session).current_mentor_ids(
+            mentors = await PeopleRepository(self.session).current_mentors(
                 [y.id for y in candidates]
             )
-            readable = [y for y in candidates if mentors.get(y.id) == actor.id]
+            readable = [y for y in candidates if y.id in mentors and mentors[y.id].id == actor.id]
         for youth in youths:
             if youth not in readable:
                 await self._deny(actor, youth.id, purpose)

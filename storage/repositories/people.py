@@ -46,10 +46,7 @@ class PeopleRepository:
             person.is_staff = True
 
     async def with_role(self, role: Role) -> Sequence[Person]:
-        result = await self.session.execute(
-            select(Person).where(_ROLE_COLUMNS[role].is_(True)).order_by(Person.id)
-        )
-        return result.scalars().all()
+        return await self.everyone(role)
 
     async def everyone(self, role: Role | None = None) -> Sequence[Person]:
         """Everyone (or everyone with `role`), by id."""
@@ -59,14 +56,18 @@ class PeopleRepository:
         result = await self.session.execute(query)
         return result.scalars().all()
 
-    async def current_mentors(self) -> dict[int, Person]:
-        """Every youth's current contact person, by youth id, in one query."""
-        result = await self.session.execute(
+    async def current_mentors(self, youth_ids: Sequence[int] | None = None) -> dict[int, Person]:
+        """Every youth's (or these youths') current contact person, by youth id, in one query;
+        youths without one are left out."""
+        query = (
             select(MentorLink.youth_id, Person)
             .join(Person, Person.id == MentorLink.mentor_id)
             .where(MentorLink.ended_at.is_(None))
             .order_by(MentorLink.started_at, MentorLink.id)
         )
+        if youth_ids is not None:
+            query = query.where(MentorLink.youth_id.in_(youth_ids))
+        result = await self.session.execute(query)
         # The newest link wins, as in current_mentor().
         return {youth_id: mentor for youth_id, mentor in result.all()}
 
@@ -85,18 +86,6 @@ class PeopleRepository:
             .limit(1)
         )
         return result.scalar_one_or_none()
-
-    async def current_mentor_ids(self, youth_ids: Sequence[int]) -> dict[int, int]:
-        """youth id -> the id of their current contact person (the latest open link), for many
-        youths in one query; youths without one are left out."""
-        if not youth_ids:
-            return {}
-        result = await self.session.execute(
-            select(MentorLink.youth_id, MentorLink.mentor_id)
-            .where(MentorLink.youth_id.in_(youth_ids), MentorLink.ended_at.is_(None))
-            .order_by(MentorLink.started_at)
-        )
-        return {youth_id: mentor_id for youth_id, mentor_id in result.all()}
 
     async def youths_of(self, mentor_id: int) -> Sequence[Person]:
         result = await self.session.execute(
