@@ -794,6 +794,28 @@ class CrisisRules:
             spans += [("quote", span) for span in quotes]
         return spans
 
+    def residue(self, text: str) -> str:
+        """The text as the rules see it, without what they hold back: idioms that never count,
+        framed spans (denial, a past that is over, news, a song line) and sentences about someone
+        else. What is left is what a trained model may read (see crisis_model.py)."""
+        folded, quotes = self._prepare(text)
+        if not folded:
+            return ""
+        scan = _Scan(folded, self._gate)
+        spans = list(_find(self._global_excludes, scan))
+        spans += [span for _, span in self._frame_spans(scan, quotes)]
+        for rule in self._friend_rules:
+            spans += [
+                (start, _friend_end(folded, end))
+                for start, end in self._hits(rule, scan, lambda: spans)
+            ]
+        if not spans:
+            return folded
+        kept = bytearray(folded, "ascii")
+        for start, end in spans:
+            kept[start:end] = b" " * (min(end, len(kept)) - start)
+        return " ".join(kept.decode("ascii").split())
+
     def context_sensitive(self, text: str) -> bool:
         """Would a low mood answer just before change the outcome for this text? (Callers use
         it to look up the mood only when it matters.)"""

@@ -1,0 +1,242 @@
+"""Train the crisis model (crisis_model.py) from the project's own corpus.
+
+    python -m bot.services.crisis_model_training          # writes dialogs/crisis/model.json
+
+Reads only the tuning split (tests/fixtures/crisis/tuning.tsv): the held-out splits measure
+the detector and are never trained on. Each sentence is first cleaned by the crisis rules
+(:meth:`CrisisRules.residue`), so the model learns from what the rules leave.
+
+The threshold is set from the corpus too: five-fold cross-validation on the tuning split gives
+each hard negative (and each sentence about a friend) a score from a model that never saw it,
+and the threshold is the lowest score at which at most ``FALSE_ALARM_BUDGET`` of them would get
+the crisis answer that the rules did not already give. The numbers it saw are stored in the
+model file (``trained_on``) next to the hash of the corpus and of the phrase file, so a test can
+tell when the model is older than the corpus.
+
+Needs numpy (installed with matplotlib); Fremad itself scores in pure Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.services.crisis_detection import CrisisRules, load_crisis_rules
+from bot.services.crisis_model import CrisisModel, features
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "fixtures" / "crisis" / "tuning.tsv"
+PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
+MODEL = ROOT / "dialogs" / "crisis" / "model.json"
+FALSE_ALARM_BUDGET = 0.02
+# Right after a low mood answer the screen may be more sensitive.
+FALSE_ALARM_BUDGET_LOW_MOOD = 0.04
+FOLDS = 5
+MIN_COUNT = 2
+EPOCHS = 300
+STEP = 0.05
+L2 = 0.1
+PRUNE = 0.002
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    category: str
+    low_mood: bool
+
+
+def read_corpus(path: Path) -> list[Example]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader)
+        at = {name: header.index(name) for name in ("text", "label", "category", "context")}
+        return [
+            Example(
+                line[at["text"]],
+                line[at["label"]],
+                line[at["category"]],
+                line[at["context"]] == "low_mood",
+            )
+            for line in reader
+            if line
+        ]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _Design:
+    """The rows as a dense matrix over the features seen at least MIN_COUNT times."""
+
+    def __init__(self, found: Sequence[Sequence[str]]) -> None:
+        counts = Counter(feature for row in found for feature in row)
+        self.vocabulary = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
+        index = {feature: i for i, feature in enumerate(self.vocabulary)}
+        self.matrix = np.zeros((len(found), len(index)), dtype=np.float64)
+        for row, row_features in enumerate(found):
+            if not row_features:
+                continue
+            columns = [index[f] for f in row_features if f in index]
+            # Same scale as CrisisModel.score: every feature of the text counts in the length.
+            self.matrix[row, columns] = 1.0 / math.sqrt(len(row_features))
+
+
+def _adam(gradient, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Full-batch Adam from zero: deterministic for the same rows in the same order."""
+    weights = np.zeros(shape)
+    bias = np.zeros(shape[1:])
+    moments = [np.zeros(shape), np.zeros(shape), np.zeros(shape[1:]), np.zeros(shape[1:])]
+    for step in range(1, EPOCHS + 1):
+        grad_w, grad_b = gradient(weights, bias)
+        for i, (value, grad) in enumerate(((weights, grad_w), (bias, grad_b))):
+            first, second = moments[2 * i], moments[2 * i + 1]
+            first *= 0.9
+            first += 0.1 * grad
+            second *= 0.999
+            second += 0.001 * grad * grad
+            value -= STEP * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+    return weights, bias
+
+
+def _fit_binary(matrix: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+    count = len(target)
+
+    def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p = 1.0 / (1.0 + np.exp(-(matrix @ w + b)))
+        return matrix.T @ (p - target) / count + L2 * w / count, np.asarray((p - target).mean())
+
+    weights, bias = _adam(gradient, (matrix.shape[1],))
+    return weights, float(bias)
+
+
+def _fit_softmax(matrix: np.ndarray, classes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    count = len(classes)
+    onehot = np.eye(width)[classes]
+
+    def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = matrix @ w + b
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        return matrix.T @ (p - onehot) / count + L2 * w / count, (p - onehot).mean(axis=0)
+
+    return _adam(gradient, (matrix.shape[1], width))
+
+
+def _binary_model(found: Sequence[Sequence[str]], target: np.ndarray) -> tuple[dict[str, float], float]:
+    design = _Design(found)
+    weights, bias = _fit_binary(design.matrix, target)
+    return dict(zip(design.vocabulary, weights.tolist(), strict=True)), bias
+
+
+def _score(weights: dict[str, float], bias: float, row_features: Sequence[str]) -> float:
+    if not row_features:
+        return 0.0
+    total = sum(weights.get(f, 0.0) for f in row_features)
+    return 1.0 / (1.0 + math.exp(-(bias + total / math.sqrt(len(row_features)))))
+
+
+def _threshold(scores: Sequence[float], budget: float) -> float:
+    """The lowest threshold at which at most `budget` of these scores reach it."""
+    ranked = sorted(scores, reverse=True)
+    allowed = int(budget * len(ranked))
+    if allowed >= len(ranked):
+        return 0.0
+    # Just above the (allowed+1)-th highest score.
+    return float(np.nextafter(ranked[allowed], 1.0))
+
+
+def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel, dict[str, float]]:
+    residues = [rules.residue(e.text) for e in examples]
+    found = [features(r) for r in residues]
+    target = np.array([1.0 if e.label == "crisis" else 0.0 for e in examples])
+    own_by_rules = [
+        (hit := rules.match(e.text, low_mood=e.low_mood)) is not None and not rules.is_friend(hit)
+        for e in examples
+    ]
+    # Cross-validated scores: each sentence scored by a model trained without it.
+    held_scores = [0.0] * len(examples)
+    for fold in range(FOLDS):
+        train_rows = [i for i in range(len(examples)) if i % FOLDS != fold]
+        weights, bias = _binary_model([found[i] for i in train_rows], target[train_rows])
+        for i in range(fold, len(examples), FOLDS):
+            held_scores[i] = _score(weights, bias, found[i])
+    negatives = [i for i, e in enumerate(examples) if e.label != "crisis"]
+    # A negative the rules already flag is not the model's to add: it counts as +inf neither way.
+    spare = [held_scores[i] for i in negatives if not own_by_rules[i]]
+    threshold = _threshold(spare, FALSE_ALARM_BUDGET * len(negatives) / max(1, len(spare)))
+    threshold_low = _threshold(
+        spare, FALSE_ALARM_BUDGET_LOW_MOOD * len(negatives) / max(1, len(spare))
+    )
+    positives = [i for i, e in enumerate(examples) if e.label == "crisis"]
+    figures = {
+        "cv_model_recall": sum(held_scores[i] >= threshold for i in positives) / len(positives),
+        "cv_model_false_alarms": sum(held_scores[i] >= threshold for i in negatives)
+        / len(negatives),
+    }
+
+    weights, bias = _binary_model(found, target)
+    crisis_rows = [i for i in positives if found[i]]
+    categories = tuple(sorted({examples[i].category for i in crisis_rows}))
+    design = _Design([found[i] for i in crisis_rows])
+    classes = np.array([categories.index(examples[i].category) for i in crisis_rows])
+    category_matrix, category_bias = _fit_softmax(design.matrix, classes, len(categories))
+    category_weights = {
+        feature: tuple(round(float(w), 4) for w in row)
+        for feature, row in zip(design.vocabulary, category_matrix, strict=True)
+        if float(np.abs(row).max()) >= PRUNE
+    }
+    model = CrisisModel(
+        bias=round(bias, 6),
+        weights={f: round(w, 4) for f, w in weights.items() if abs(w) >= PRUNE},
+        threshold=round(threshold, 6),
+        threshold_low_mood=round(threshold_low, 6),
+        categories=categories,
+        category_bias=tuple(round(float(b), 4) for b in category_bias),
+        category_weights=category_weights,
+        trained_on={},
+    )
+    return model, figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--phrases", type=Path, default=PHRASES)
+    parser.add_argument("--out", type=Path, default=MODEL)
+    args = parser.parse_args(argv)
+    examples = read_corpus(args.corpus)
+    model, figures = train(load_crisis_rules(args.phrases), examples)
+    trained_on = {
+        "corpus": args.corpus.name,
+        "corpus_sha256": sha256(args.corpus),
+        "phrases_sha256": sha256(args.phrases),
+        "sentences": len(examples),
+        "false_alarm_budget": FALSE_ALARM_BUDGET,
+        **{name: round(value, 4) for name, value in figures.items()},
+    }
+    data = CrisisModel(**{**model.__dict__, "trained_on": trained_on}).to_json()
+    args.out.write_text(json.dumps(data, ensure_ascii=True, indent=0) + "\n", encoding="utf-8")
+    print(
+        f"{args.out}: {len(model.weights)} weights, threshold {model.threshold:.3f}; "
+        f"cross-validated on {len(examples)} tuning sentences: model alone catches "
+        f"{figures['cv_model_recall']:.1%} of crisis sentences at "
+        f"{figures['cv_model_false_alarms']:.1%} false alarms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
