@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.dialogs import ENGINE_MSGIDS, EngineTexts, SubgoalCatalogue, load_catalogue
 from bot.dialogs.texts import TextKey
-from bot.services.crisis_detection import CrisisRules, load_crisis_rules
+from bot.services.crisis_detection import CrisisRules, load_crisis_screen
 from bot.services.crisis_lines import CrisisLines, load_crisis_lines
 from bot.services.dialog_runner import DialogHooks
 from bot.services.figures import ReportSources
@@ -52,7 +52,7 @@ def create_runtime(
         i18n=i18n,
         scripts=ScriptRegistry(settings.script_folder),
         catalogue=load_catalogue(dialogs),
-        crisis_rules=load_crisis_rules(dialogs / "crisis" / "phrases.yaml"),
+        crisis_rules=load_crisis_screen(dialogs / "crisis"),
         crisis_lines=load_crisis_lines(dialogs / "crisis" / "lines.yaml"),
         sessionmaker=sessionmaker,
     )

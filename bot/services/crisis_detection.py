@@ -25,6 +25,7 @@ log and to put in an alert. This module is pure: no I/O except :func:`load_crisi
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from bisect import bisect_left
@@ -36,6 +37,8 @@ from typing import Any
 
 import yaml
 
+from bot.services.crisis_model import MODEL_RULE_ID, CrisisModel, load_crisis_model
+
 __all__ = [
     "CategoryInfo",
     "CrisisMatch",
@@ -43,6 +46,7 @@ __all__ = [
     "CrisisRules",
     "CrisisRulesError",
     "load_crisis_rules",
+    "load_crisis_screen",
     "normalise_text",
 ]
 
@@ -710,8 +714,10 @@ class CrisisRules:
         regexes: Mapping[str, Sequence[re.Pattern[str]]] | None = None,
         frames: Sequence[_Frame] = (),
         quotes: _Quotes | None = None,
+        model: CrisisModel | None = None,
     ):
         self._rules = tuple(rules)
+        self.model = model
         self._global_excludes = tuple(global_excludes)
         self._info = dict(categories or {})
         self._canon = canon or _Canon({}, ())
@@ -797,7 +803,7 @@ class CrisisRules:
     def residue(self, text: str) -> str:
         """The text as the rules see it, without what they hold back: idioms that never count,
         framed spans (denial, a past that is over, news, a song line) and sentences about someone
-        else. What is left is what a trained model may read (see crisis_model.py)."""
+        else. What is left is what the trained model reads (see crisis_model.py)."""
         folded, quotes = self._prepare(text)
         if not folded:
             return ""
@@ -809,12 +815,13 @@ class CrisisRules:
                 (start, _friend_end(folded, end))
                 for start, end in self._hits(rule, scan, lambda: spans)
             ]
-        if not spans:
-            return folded
-        kept = bytearray(folded, "ascii")
-        for start, end in spans:
-            kept[start:end] = b" " * (min(end, len(kept)) - start)
-        return " ".join(kept.decode("ascii").split())
+        return _blank(folded, spans)
+
+    def with_model(self, model: CrisisModel | None) -> CrisisRules:
+        """The same rules, with the trained model read after them (None: rules only)."""
+        twin = copy.copy(self)
+        twin.model = model
+        return twin
 
     def context_sensitive(self, text: str) -> bool:
         """Would a low mood answer just before change the outcome for this text? (Callers use
@@ -861,6 +868,11 @@ class CrisisRules:
                 continue
             if self._hits(rule, scan, blocked):
                 return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
+        if self.model is not None:
+            # What the rules hold back (idioms, frames, someone else) the model does not read.
+            residue = _blank(folded, blocked())
+            if self.model.flags(residue, low_mood=low_mood):
+                return CrisisMatch(category=self.model.category(residue), rule_id=MODEL_RULE_ID)
         return friend
 
     def _hits(
@@ -1011,6 +1023,15 @@ def _str_list(value: Any, where: str) -> list[str]:
     return [str(v).strip() for v in value]
 
 
+def _blank(folded: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The cleaned text with these spans taken out (an ASCII text: see normalise_text)."""
+    kept = bytearray(folded, "ascii")
+    for start, end in spans:
+        end = min(end, len(kept))
+        kept[start:end] = b" " * (end - start)
+    return " ".join(kept.decode("ascii").split())
+
+
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return any(start < o_end and o_start < end for o_start, o_end in others)
@@ -1047,11 +1068,24 @@ def _clause_end(text: str, position: int) -> int:
     return len(text) if end < 0 else end
 
 
-def load_crisis_rules(path: str | Path) -> CrisisRules:
+def load_crisis_rules(path: str | Path, *, model: str | Path | None = None) -> CrisisRules:
     """Read and compile the crisis phrase file; raise CrisisRulesError if it is malformed.
-    Compiled once per file version (the file is read again when it changes)."""
+    With `model` (a model.json), the trained model is read after the rules; the runtime passes
+    the one beside the phrase file (see :func:`load_crisis_screen`). Compiled once per file
+    version (a file is read again when it changes)."""
     resolved = Path(path).resolve()
-    return _load(resolved, resolved.stat().st_mtime_ns)
+    rules = _load(resolved, resolved.stat().st_mtime_ns)
+    if model is None:
+        return rules
+    return rules.with_model(load_crisis_model(model))
+
+
+def load_crisis_screen(folder: str | Path) -> CrisisRules:
+    """The crisis screen of a dialogs/crisis folder: phrases.yaml, and model.json after the
+    rules when the folder has one (staff may remove it to run on rules alone)."""
+    folder = Path(folder)
+    model = folder / "model.json"
+    return load_crisis_rules(folder / "phrases.yaml", model=model if model.exists() else None)
 
 
 @lru_cache(maxsize=8)

@@ -3,8 +3,8 @@
 The rules (crisis_detection.py) catch the plain cases and explain every hit; this model reads
 what they leave (:meth:`CrisisRules.residue`: the text without idioms, denials, song lines and
 sentences about someone else) and catches wordings no rule was written for. It is trained by
-the project from its own corpus, the tuning split of tests/fixtures/crisis (never a held-out
-split), with ``python -m bot.services.crisis_model_training``, and shipped as
+the project from its own corpus, the tuning and training splits of tests/fixtures/crisis (never
+a held-out split), with ``python -m bot.services.crisis_model_training``, and shipped as
 ``dialogs/crisis/model.json``: weights only, no text from the corpus.
 
 A hit names its category and the rule id ``model`` — never the words. Scoring is pure Python
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +26,8 @@ __all__ = ["MODEL_RULE_ID", "CrisisModel", "CrisisModelError", "features", "load
 
 MODEL_RULE_ID = "model"
 FORMAT_VERSION = 1
-# Character n-grams of these lengths (with a space before and after the text), words and pairs
-# of words. Longer texts are cut here: the start of a message is where it says the most, and the
-# cost stays bounded.
-_CHAR_SIZES = (3, 4, 5)
+# Character n-grams of 3, 4 and 5 letters (with a space before and after the text), words and
+# pairs of words. Longer texts are cut here, so that the cost stays bounded.
 _MAX_CHARS = 600
 
 
@@ -36,20 +35,19 @@ class CrisisModelError(ValueError):
     """The model file is malformed; the message says where."""
 
 
-def features(residue: str) -> list[str]:
-    """The distinct features of a cleaned text (see CrisisRules.residue), in first-seen order."""
+def features(residue: str) -> set[str]:
+    """The distinct features of a cleaned text (see CrisisRules.residue): character n-grams
+    as they are (the text holds only a-z, 0-9, space, "." and ","), words as ``#word`` and pairs
+    of words as ``%first second``."""
     text = residue[:_MAX_CHARS]
     padded = f" {text} "
-    found: dict[str, None] = {}
-    for size in _CHAR_SIZES:
-        for start in range(len(padded) - size + 1):
-            found["c" + padded[start : start + size]] = None
+    found = {padded[start : start + 3] for start in range(len(padded) - 2)}
+    found.update(padded[start : start + 4] for start in range(len(padded) - 3))
+    found.update(padded[start : start + 5] for start in range(len(padded) - 4))
     words = text.split()
-    for word in words:
-        found["w" + word] = None
-    for first, second in zip(words, words[1:], strict=False):
-        found["b" + first + " " + second] = None
-    return list(found)
+    found.update("#" + word for word in words)
+    found.update(f"%{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    return found
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,7 @@ class CrisisModel:
         found = features(residue)
         if not found:
             return 0.0
-        weights = self.weights
-        total = sum(weights.get(feature, 0.0) for feature in found)
+        total = sum(map(self.weights.get, found, repeat(0.0)))
         z = self.bias + total / math.sqrt(len(found))
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -99,8 +96,8 @@ class CrisisModel:
         return {
             "format": FORMAT_VERSION,
             "about": (
-                "Trained by python -m bot.services.crisis_model_training from the tuning split "
-                "of tests/fixtures/crisis; weights only. Do not edit by hand: retrain."
+                "Trained by python -m bot.services.crisis_model_training from the tuning and "
+                "training splits of tests/fixtures/crisis; weights only. Do not edit: retrain."
             ),
             "trained_on": dict(self.trained_on),
             "threshold": self.threshold,

@@ -2,8 +2,9 @@
 
     python -m bot.services.crisis_model_training          # writes dialogs/crisis/model.json
 
-Reads only the tuning split (tests/fixtures/crisis/tuning.tsv): the held-out splits measure
-the detector and are never trained on. Each sentence is first cleaned by the crisis rules
+Reads only the tuning split (tests/fixtures/crisis/tuning.tsv, what the rules are written
+against) and the training split (training.tsv, sentences written for the model, that no rule was
+written from): the held-out splits measure the detector and are never trained on. Each sentence is first cleaned by the crisis rules
 (:meth:`CrisisRules.residue`), so the model learns from what the rules leave.
 
 The threshold is set from the corpus too: five-fold cross-validation on the tuning split gives
@@ -34,7 +35,9 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_rules
 from bot.services.crisis_model import CrisisModel, features
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "tests" / "fixtures" / "crisis" / "tuning.tsv"
+CORPUS = ROOT / "tests" / "fixtures" / "crisis"
+# The splits the model learns from; never a held-out one.
+TRAINING_SPLITS = ("tuning", "training")
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
 MODEL = ROOT / "dialogs" / "crisis" / "model.json"
 FALSE_ALARM_BUDGET = 0.02
@@ -194,13 +197,13 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
     classes = np.array([categories.index(examples[i].category) for i in crisis_rows])
     category_matrix, category_bias = _fit_softmax(design.matrix, classes, len(categories))
     category_weights = {
-        feature: tuple(round(float(w), 4) for w in row)
+        feature: tuple(round(float(w), 3) for w in row)
         for feature, row in zip(design.vocabulary, category_matrix, strict=True)
         if float(np.abs(row).max()) >= PRUNE
     }
     model = CrisisModel(
         bias=round(bias, 6),
-        weights={f: round(w, 4) for f, w in weights.items() if abs(w) >= PRUNE},
+        weights={f: round(w, 3) for f, w in weights.items() if abs(w) >= PRUNE},
         threshold=round(threshold, 6),
         threshold_low_mood=round(threshold_low, 6),
         categories=categories,
@@ -213,15 +216,19 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        nargs="+",
+        default=[CORPUS / f"{split}.tsv" for split in TRAINING_SPLITS],
+    )
     parser.add_argument("--phrases", type=Path, default=PHRASES)
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args(argv)
-    examples = read_corpus(args.corpus)
+    examples = [example for path in args.corpus for example in read_corpus(path)]
     model, figures = train(load_crisis_rules(args.phrases), examples)
     trained_on = {
-        "corpus": args.corpus.name,
-        "corpus_sha256": sha256(args.corpus),
+        "corpus": {path.name: sha256(path) for path in args.corpus},
         "phrases_sha256": sha256(args.phrases),
         "sentences": len(examples),
         "false_alarm_budget": FALSE_ALARM_BUDGET,
@@ -231,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(json.dumps(data, ensure_ascii=True, indent=0) + "\n", encoding="utf-8")
     print(
         f"{args.out}: {len(model.weights)} weights, threshold {model.threshold:.3f}; "
-        f"cross-validated on {len(examples)} tuning sentences: model alone catches "
+        f"cross-validated on {len(examples)} sentences: the model alone catches "
         f"{figures['cv_model_recall']:.1%} of crisis sentences at "
         f"{figures['cv_model_false_alarms']:.1%} false alarms"
     )

@@ -19,12 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.crisis_detection import CrisisRules, load_crisis_rules
+from bot.services.crisis_detection import CrisisRules, load_crisis_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
-PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
-SPLITS = ("tuning", "heldout", "heldout_2", "heldout_3")
+CRISIS = ROOT / "dialogs" / "crisis"
+SPLITS = ("tuning", "training", "heldout", "heldout_2", "heldout_3", "heldout_4")
+# What the screen is built from: rules are written against tuning, the model learns from both.
+BUILT_FROM = ("tuning", "training")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
 POSITIVE = (
     "passive_wish",
@@ -66,7 +68,8 @@ def read_split(split: str) -> list[Row]:
 
 @pytest.fixture(scope="module")
 def rules() -> CrisisRules:
-    return load_crisis_rules(PHRASES)
+    """The screen the bot runs: the rules, then the trained model on what they leave."""
+    return load_crisis_screen(CRISIS)
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +102,12 @@ def test_corpus_is_well_formed_and_big_enough(corpus: dict[str, list[Row]]) -> N
     ]
     assert not twice, f"a sentence is in the corpus twice (split, category; no text): {twice}"
     tuning = corpus["tuning"]
-    held_out = sum(len(rows) for split, rows in corpus.items() if split != "tuning")
+    built_from = sum(len(corpus[split]) for split in BUILT_FROM)
+    held_out = sum(len(rows) for split, rows in corpus.items() if split not in BUILT_FROM)
     assert len(tuning) >= 400
     assert sum(r.label == "crisis" for r in tuning) >= 250
     assert sum(r.label == "none" for r in tuning) >= 150
-    assert held_out * 5 >= len(tuning) + held_out, "held-out is under a fifth"
+    assert held_out * 5 >= built_from + held_out, "held-out is under a fifth"
 
 
 # The kinds issue 15 saw missed (and the false alarm), each covered by several sentences.
@@ -157,14 +161,21 @@ class Report:
     missed: list[Row]
     alarmed: list[Row]
 
-    def table(self) -> str:
-        positives = Tally(
+    @property
+    def positives(self) -> Tally:
+        return Tally(
             sum(t.hit for t in self.recall.values()), sum(t.total for t in self.recall.values())
         )
-        negatives = Tally(
+
+    @property
+    def negatives(self) -> Tally:
+        return Tally(
             sum(t.hit for t in self.false_alarms.values()),
             sum(t.total for t in self.false_alarms.values()),
         )
+
+    def table(self) -> str:
+        positives, negatives = self.positives, self.negatives
         lines = [f"== crisis corpus, {self.split} split =="]
         lines += [f"  recall       {cat:<22} {self.recall[cat]}" for cat in POSITIVE]
         lines.append(f"  recall       {'ALL POSITIVES':<22} {positives}")
@@ -208,6 +219,17 @@ def evaluate(rules: CrisisRules, rows: list[Row], split: str) -> Report:
             report.friend_routed.total += 1
             report.friend_routed.hit += rules.is_friend(found)
     return report
+
+
+# The training split is what the model learns from, written by people who saw neither the rules
+# nor a held-out split; no rule is written from it. Measured once on arrival (916 sentences),
+# before anything was trained on them, with the rules of 41001df and the model trained on tuning
+# only: the rules alone caught 52.1 % of the crisis sentences with 8.3 % false alarms, the rules
+# and the model 64.3 % with 9.2 %. Trained on, the model fits them only in part (a linear model
+# with a threshold set for few false alarms): strict, like the held-out splits below.
+TRAINING_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="training split: the rules were not written from it (see the comment)"
+)
 
 
 # The held-out split was measured once, with the rules written on the tuning split only:
@@ -256,6 +278,7 @@ HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
     "split",
     [
         "tuning",
+        pytest.param("training", marks=TRAINING_BELOW_TARGET),
         pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET),
         pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
         pytest.param("heldout_3", marks=HELD_OUT_3_BELOW_TARGET),
@@ -265,22 +288,21 @@ def test_recall_and_false_alarms_meet_the_targets(
     rules: CrisisRules, corpus: dict[str, list[Row]], split: str
 ) -> None:
     report = evaluate(rules, corpus[split], split)
-    table = report.table()
+    alone = evaluate(rules.with_model(None), corpus[split], split)
+    table = report.table() + (
+        f"\n  the rules alone, without the model: recall {alone.positives}, "
+        f"false alarms {alone.negatives}, friend as own {alone.friend_as_own}"
+    )
     print("\n" + table)
     # What was missed or alarmed is named by category only, never printed as text: the test
     # output should not be a list of crisis sentences. The count is enough to find them.
-    all_positive = Tally(
-        sum(t.hit for t in report.recall.values()), sum(t.total for t in report.recall.values())
-    )
-    all_negative = Tally(
-        sum(t.hit for t in report.false_alarms.values()),
-        sum(t.total for t in report.false_alarms.values()),
-    )
-    assert all_positive.rate >= RECALL_MIN, table
+    assert report.positives.rate >= RECALL_MIN, table
     for category in PLAIN:
         assert report.recall[category].rate == 1.0, (category, table)
+        if split == "tuning":  # the plain cases are the rules' own, model or not (issue 15)
+            assert alone.recall[category].rate == 1.0, (category, "rules alone", table)
     for category in POSITIVE:
         assert report.recall[category].total > 0, (category, table)
-    assert all_negative.rate <= FALSE_ALARM_MAX, table
+    assert report.negatives.rate <= FALSE_ALARM_MAX, table
     assert report.friend_as_own.rate <= FALSE_ALARM_MAX, table
     assert report.acute.rate >= 0.9, table
