@@ -195,7 +195,8 @@ async def check_database(settings: Settings) -> list[Finding]:
 
 def check_resources(settings: Settings) -> list[Finding]:
     """The shipped files are there: a catalogue per language (compiled into the cache when a
-    checkout has only the .po), the dialog files, and every shipped script in SCRIPTS_DIR."""
+    checkout has only the .po), the dialog files, every shipped script in SCRIPTS_DIR, and the
+    crisis screen (its rules and the trained model)."""
     from bot.config import SUPPORTED_LOCALES
     from bot.dialogs.lint import missing_dialog_files
     from bot.i18n import catalogue_dir, compiled_locales
@@ -238,7 +239,27 @@ def check_resources(settings: Settings) -> list[Finding]:
                     f"{shipped_dialogs_dir() / 'scripts'}.",
                 )
             )
+    if not problem:
+        findings.append(_crisis_screen(settings.dialogs_dir / "crisis"))
     return findings
+
+
+def _crisis_screen(folder: Path) -> Finding:
+    from bot.services.crisis_detection import CrisisRulesError, load_crisis_screen
+    from bot.services.crisis_model import CrisisModelError
+
+    try:
+        screen = load_crisis_screen(folder)
+    except (OSError, CrisisRulesError, CrisisModelError) as exc:
+        return _fail("crisis screen", f"{folder} cannot be read: {exc}")
+    if screen.model is None:
+        return _warn(
+            "crisis screen",
+            f"no model.npz in {folder}: the rules run alone and catch fewer wordings; "
+            "reinstall Fremad, or copy model.npz from its dialogs/crisis folder.",
+        )
+    sentences = screen.model.trained_on.get("sentences", "?")
+    return _ok("crisis screen", f"rules and the model trained on {sentences} sentences")
 
 
 async def check_scripts(settings: Settings, database_ok: bool) -> list[Finding]:

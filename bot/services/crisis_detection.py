@@ -1,7 +1,8 @@
 """Crisis detection: does a free text from a young person suggest they may be in danger?
 
-How a text is read, step by step (every step is plain code or a staff-editable list in
-``dialogs/crisis/phrases.yaml``; nothing is learnt from data at run time):
+How a text is read, step by step (steps 1–3 are plain code or a staff-editable list in
+``dialogs/crisis/phrases.yaml``; step 4 is a model trained by the project from its own corpus
+before it ships, ``dialogs/crisis/model.npz``; nothing is learnt at run time):
 
 1. **Clean** (:func:`normalise_text`): case, accents, æ/ø/å → ae/oe/aa, invisible characters,
    apostrophes, light leetspeak ("s3lvm0rd"), letters stretched three times or more ("dooooo"),
@@ -13,6 +14,12 @@ How a text is read, step by step (every step is plain code or a staff-editable l
 3. **Match** the rules: word sequences with gaps, word sets (``$neg``, ``$live`` …) so that one
    rule covers the Danish and English negation and wish patterns, a clause-end marker, and
    idioms that never count ("dø af grin").
+4. **Model** (only when no rule of the writer's own crisis matched): the trained model
+   (crisis_model.py) reads what the rules leave — the text without idioms, framed spans
+   (denial, a past that is over, news, a song) and sentences about someone else — and a score
+   above its threshold (a lower one right after a low mood answer) is a hit with the model's
+   category and the rule id ``model``. The rules alone catch every plain case of the tuning
+   split (tested); the model catches wordings no rule was written for.
 
 A category of ``kind: friend`` ("my friend wants to die") is about someone else: a hit inside
 such a span does not count as the writer's own crisis, and when nothing else matches the result
@@ -20,7 +27,7 @@ is the friend category (the bot answers how to help, without an alert). Rules ma
 ``context: low_mood`` count only right after a low mood answer.
 
 The result names the category and rule id only — never the matched words — so it is safe to
-log and to put in an alert. This module is pure: no I/O except :func:`load_crisis_rules`.
+log and to put in an alert. This module is pure: no I/O except the loaders at the end.
 """
 
 from __future__ import annotations
@@ -1070,7 +1077,7 @@ def _clause_end(text: str, position: int) -> int:
 
 def load_crisis_rules(path: str | Path, *, model: str | Path | None = None) -> CrisisRules:
     """Read and compile the crisis phrase file; raise CrisisRulesError if it is malformed.
-    With `model` (a model.json), the trained model is read after the rules; the runtime passes
+    With `model` (a model.npz), the trained model is read after the rules; the runtime passes
     the one beside the phrase file (see :func:`load_crisis_screen`). Compiled once per file
     version (a file is read again when it changes)."""
     resolved = Path(path).resolve()
@@ -1081,10 +1088,10 @@ def load_crisis_rules(path: str | Path, *, model: str | Path | None = None) -> C
 
 
 def load_crisis_screen(folder: str | Path) -> CrisisRules:
-    """The crisis screen of a dialogs/crisis folder: phrases.yaml, and model.json after the
+    """The crisis screen of a dialogs/crisis folder: phrases.yaml, and model.npz after the
     rules when the folder has one (staff may remove it to run on rules alone)."""
     folder = Path(folder)
-    model = folder / "model.json"
+    model = folder / "model.npz"
     return load_crisis_rules(folder / "phrases.yaml", model=model if model.exists() else None)
 
 

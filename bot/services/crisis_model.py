@@ -5,30 +5,32 @@ what they leave (:meth:`CrisisRules.residue`: the text without idioms, denials, 
 sentences about someone else) and catches wordings no rule was written for. It is trained by
 the project from its own corpus, the tuning and training splits of tests/fixtures/crisis (never
 a held-out split), with ``python -m bot.services.crisis_model_training``, and shipped as
-``dialogs/crisis/model.json``: weights only, no text from the corpus.
+``dialogs/crisis/model.npz`` (numpy's compressed arrays: the features, their weights and a
+JSON header), weights only, no sentence from the corpus.
 
-A hit names its category and the rule id ``model`` — never the words. Scoring is pure Python
-(a dictionary lookup per n-gram), well under a millisecond for a 500-character message.
+A hit names its category and the rule id ``model`` — never the words. Scoring is a dictionary
+lookup per n-gram and one sum.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 __all__ = ["MODEL_RULE_ID", "CrisisModel", "CrisisModelError", "features", "load_crisis_model"]
 
 MODEL_RULE_ID = "model"
-FORMAT_VERSION = 1
-# Character n-grams of 3, 4 and 5 letters (with a space before and after the text), words and
-# pairs of words. Longer texts are cut here, so that the cost stays bounded.
+FORMAT_VERSION = 2
+# Longer texts are cut here, so that the cost stays bounded.
 _MAX_CHARS = 600
+_SKIP_MAX = 4
 
 
 class CrisisModelError(ValueError):
@@ -36,42 +38,53 @@ class CrisisModelError(ValueError):
 
 
 def features(residue: str) -> set[str]:
-    """The distinct features of a cleaned text (see CrisisRules.residue): character n-grams
-    as they are (the text holds only a-z, 0-9, space, "." and ","), words as ``#word`` and pairs
-    of words as ``%first second``."""
+    """The distinct features of a cleaned text (see CrisisRules.residue): character 4- and
+    5-grams as they are (the text holds only a-z, 0-9, space, "." and ","; 3-grams measured no
+    better and cost a third more), words as ``#word``, neighbouring words as ``%first second``
+    and words with one to three words between them as ``&first second`` (so that "ikke ...
+    leve" is one feature however many words stand between)."""
     text = residue[:_MAX_CHARS]
     padded = f" {text} "
-    found = {padded[start : start + 3] for start in range(len(padded) - 2)}
-    found.update(padded[start : start + 4] for start in range(len(padded) - 3))
+    found = {padded[start : start + 4] for start in range(len(padded) - 3)}
     found.update(padded[start : start + 5] for start in range(len(padded) - 4))
     words = text.split()
     found.update("#" + word for word in words)
     found.update(f"%{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    for gap in range(2, _SKIP_MAX + 1):
+        found.update(
+            f"&{first} {second}" for first, second in zip(words, words[gap:], strict=False)
+        )
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CrisisModel:
-    """Weights of a logistic model (crisis or not) and of a softmax over the crisis categories."""
+    """A logistic model (crisis or not) and a softmax over the crisis categories, on the same
+    features: row ``index[feature]`` of ``weights`` and of ``category_weights``."""
 
+    index: Mapping[str, int]
+    weights: np.ndarray  # float32, one per feature
     bias: float
-    weights: Mapping[str, float]
     threshold: float
     # Right after a low mood answer a lower score is enough (the issue: context raises
     # sensitivity).
     threshold_low_mood: float
     categories: tuple[str, ...]
-    category_bias: tuple[float, ...]
-    category_weights: Mapping[str, tuple[float, ...]]
+    category_weights: np.ndarray  # float32, features × categories
+    category_bias: np.ndarray  # float32, one per category
     trained_on: Mapping[str, Any]
+
+    def _rows(self, residue: str) -> tuple[list[int], float]:
+        found = features(residue)
+        rows = [row for row in map(self.index.get, found) if row is not None]
+        return rows, 1.0 / math.sqrt(len(found)) if found else 0.0
 
     def score(self, residue: str) -> float:
         """Probability-like score that the cleaned text is the writer's own crisis."""
-        found = features(residue)
-        if not found:
+        rows, scale = self._rows(residue)
+        if not scale:
             return 0.0
-        total = sum(map(self.weights.get, found, repeat(0.0)))
-        z = self.bias + total / math.sqrt(len(found))
+        z = self.bias + float(self.weights[rows].sum()) * scale
         return 1.0 / (1.0 + math.exp(-z))
 
     def flags(self, residue: str, *, low_mood: bool = False) -> bool:
@@ -82,58 +95,69 @@ class CrisisModel:
 
     def category(self, residue: str) -> str:
         """The most likely crisis category (asked only after :meth:`flags`)."""
-        found = features(residue)
-        scale = 1.0 / math.sqrt(len(found)) if found else 0.0
-        totals = list(self.category_bias)
-        for feature in found:
-            row = self.category_weights.get(feature)
-            if row is not None:
-                for index, weight in enumerate(row):
-                    totals[index] += weight * scale
-        return self.categories[max(range(len(totals)), key=totals.__getitem__)]
+        rows, scale = self._rows(residue)
+        totals = self.category_bias + self.category_weights[rows].sum(axis=0) * scale
+        return self.categories[int(np.argmax(totals))]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def save(self, path: Path) -> None:
+        about = {
             "format": FORMAT_VERSION,
             "about": (
                 "Trained by python -m bot.services.crisis_model_training from the tuning and "
                 "training splits of tests/fixtures/crisis; weights only. Do not edit: retrain."
             ),
             "trained_on": dict(self.trained_on),
+            "bias": self.bias,
             "threshold": self.threshold,
             "threshold_low_mood": self.threshold_low_mood,
-            "bias": self.bias,
             "categories": list(self.categories),
-            "category_bias": list(self.category_bias),
-            "weights": dict(sorted(self.weights.items())),
-            "category_weights": {k: list(v) for k, v in sorted(self.category_weights.items())},
         }
+        ordered = sorted(self.index, key=self.index.__getitem__)
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                about=np.array(json.dumps(about, sort_keys=True)),
+                features=np.array("\n".join(ordered)),
+                weights=self.weights.astype(np.float32),
+                category_weights=self.category_weights.astype(np.float32),
+                category_bias=self.category_bias.astype(np.float32),
+            )
 
     @classmethod
-    def from_json(cls, data: Any) -> CrisisModel:
-        if not isinstance(data, Mapping) or data.get("format") != FORMAT_VERSION:
-            raise CrisisModelError(f"the model file must be a format {FORMAT_VERSION} mapping")
+    def read(cls, path: Path) -> CrisisModel:
         try:
-            categories = tuple(str(c) for c in data["categories"])
-            category_bias = tuple(float(b) for b in data["category_bias"])
-            category_weights = {
-                str(k): tuple(float(w) for w in v) for k, v in data["category_weights"].items()
-            }
+            with np.load(path, allow_pickle=False) as data:
+                about = json.loads(str(data["about"]))
+                names = str(data["features"]).split("\n")
+                weights = data["weights"]
+                category_weights = data["category_weights"]
+                category_bias = data["category_bias"]
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as error:
+            raise CrisisModelError(f"{path.name} is not a crisis model file: {error}") from None
+        if not isinstance(about, Mapping) or about.get("format") != FORMAT_VERSION:
+            raise CrisisModelError(f"{path.name} is not a format {FORMAT_VERSION} model")
+        try:
             model = cls(
-                bias=float(data["bias"]),
-                weights={str(k): float(v) for k, v in data["weights"].items()},
-                threshold=float(data["threshold"]),
-                threshold_low_mood=float(data["threshold_low_mood"]),
-                categories=categories,
-                category_bias=category_bias,
+                index={name: row for row, name in enumerate(names)},
+                weights=weights,
+                bias=float(about["bias"]),
+                threshold=float(about["threshold"]),
+                threshold_low_mood=float(about["threshold_low_mood"]),
+                categories=tuple(str(c) for c in about["categories"]),
                 category_weights=category_weights,
-                trained_on=dict(data.get("trained_on") or {}),
+                category_bias=category_bias,
+                trained_on=dict(about.get("trained_on") or {}),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise CrisisModelError(f"the model file is incomplete: {error}") from None
-        widths = {len(row) for row in category_weights.values()} | {len(category_bias)}
-        if not categories or widths != {len(categories)}:
-            raise CrisisModelError("the model file's category weights do not fit its categories")
+        except (KeyError, TypeError, ValueError) as error:
+            raise CrisisModelError(f"{path.name} is incomplete: {error}") from None
+        width = len(model.categories)
+        if (
+            not width
+            or weights.shape != (len(names),)
+            or category_weights.shape != (len(names), width)
+            or category_bias.shape != (width,)
+        ):
+            raise CrisisModelError(f"{path.name}: its weights do not fit its features")
         return model
 
 
@@ -145,10 +169,4 @@ def load_crisis_model(path: str | Path) -> CrisisModel:
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _version: int) -> CrisisModel:
-    with path.open(encoding="utf-8") as handle:
-        try:
-            data = json.load(handle)
-        except json.JSONDecodeError as error:
-            raise CrisisModelError(f"the model file is not JSON: {error}") from None
-    return CrisisModel.from_json(data)
-
+    return CrisisModel.read(path)

@@ -1,6 +1,6 @@
 """Train the crisis model (crisis_model.py) from the project's own corpus.
 
-    python -m bot.services.crisis_model_training          # writes dialogs/crisis/model.json
+    python -m bot.services.crisis_model_training          # writes dialogs/crisis/model.npz
 
 Reads only the tuning split (tests/fixtures/crisis/tuning.tsv, what the rules are written
 against) and the training split (training.tsv, sentences written for the model, that no rule was
@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -39,16 +39,15 @@ CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 # The splits the model learns from; never a held-out one.
 TRAINING_SPLITS = ("tuning", "training")
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
-MODEL = ROOT / "dialogs" / "crisis" / "model.json"
+MODEL = ROOT / "dialogs" / "crisis" / "model.npz"
 FALSE_ALARM_BUDGET = 0.02
 # Right after a low mood answer the screen may be more sensitive.
 FALSE_ALARM_BUDGET_LOW_MOOD = 0.04
 FOLDS = 5
 MIN_COUNT = 2
-EPOCHS = 300
+EPOCHS = 100
 STEP = 0.05
-L2 = 0.1
-PRUNE = 0.002
+L2 = 0.01
 
 
 @dataclass(frozen=True)
@@ -81,19 +80,45 @@ def sha256(path: Path) -> str:
 
 
 class _Design:
-    """The rows as a dense matrix over the features seen at least MIN_COUNT times."""
+    """The rows as a sparse matrix (row-wise lists of columns and values) over the features
+    seen at least MIN_COUNT times; products with it are what training needs."""
 
     def __init__(self, found: Sequence[Sequence[str]]) -> None:
         counts = Counter(feature for row in found for feature in row)
         self.vocabulary = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
         index = {feature: i for i, feature in enumerate(self.vocabulary)}
-        self.matrix = np.zeros((len(found), len(index)), dtype=np.float64)
+        rows: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
         for row, row_features in enumerate(found):
-            if not row_features:
-                continue
-            columns = [index[f] for f in row_features if f in index]
+            kept = [index[f] for f in row_features if f in index]
             # Same scale as CrisisModel.score: every feature of the text counts in the length.
-            self.matrix[row, columns] = 1.0 / math.sqrt(len(row_features))
+            scale = 1.0 / math.sqrt(len(row_features)) if row_features else 0.0
+            rows += [row] * len(kept)
+            columns += kept
+            values += [scale] * len(kept)
+        self.shape = (len(found), len(index))
+        self.rows = np.array(rows, dtype=np.int64)
+        self.columns = np.array(columns, dtype=np.int64)
+        self.values = np.array(values)
+
+    def times(self, weights: np.ndarray) -> np.ndarray:
+        """X @ weights, for a vector or a matrix of weights."""
+        products = weights[self.columns] * (
+            self.values if weights.ndim == 1 else self.values[:, None]
+        )
+        out = np.zeros((self.shape[0], *weights.shape[1:]))
+        np.add.at(out, self.rows, products)
+        return out
+
+    def transposed_times(self, residuals: np.ndarray) -> np.ndarray:
+        """X.T @ residuals, for a vector or a matrix of residuals."""
+        products = residuals[self.rows] * (
+            self.values if residuals.ndim == 1 else self.values[:, None]
+        )
+        out = np.zeros((self.shape[1], *residuals.shape[1:]))
+        np.add.at(out, self.columns, products)
+        return out
 
 
 def _adam(gradient, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -113,34 +138,39 @@ def _adam(gradient, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  #
     return weights, bias
 
 
-def _fit_binary(matrix: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+def _fit_binary(design: _Design, target: np.ndarray) -> tuple[np.ndarray, float]:
     count = len(target)
 
     def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        p = 1.0 / (1.0 + np.exp(-(matrix @ w + b)))
-        return matrix.T @ (p - target) / count + L2 * w / count, np.asarray((p - target).mean())
+        p = 1.0 / (1.0 + np.exp(-(design.times(w) + b)))
+        return (
+            design.transposed_times(p - target) / count + L2 * w / count,
+            np.asarray((p - target).mean()),
+        )
 
-    weights, bias = _adam(gradient, (matrix.shape[1],))
+    weights, bias = _adam(gradient, (design.shape[1],))
     return weights, float(bias)
 
 
-def _fit_softmax(matrix: np.ndarray, classes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _fit_softmax(design: _Design, classes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     count = len(classes)
     onehot = np.eye(width)[classes]
 
     def gradient(w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        z = matrix @ w + b
+        z = design.times(w) + b
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        return matrix.T @ (p - onehot) / count + L2 * w / count, (p - onehot).mean(axis=0)
+        return design.transposed_times(p - onehot) / count + L2 * w / count, (p - onehot).mean(
+            axis=0
+        )
 
-    return _adam(gradient, (matrix.shape[1], width))
+    return _adam(gradient, (design.shape[1], width))
 
 
 def _binary_model(found: Sequence[Sequence[str]], target: np.ndarray) -> tuple[dict[str, float], float]:
     design = _Design(found)
-    weights, bias = _fit_binary(design.matrix, target)
+    weights, bias = _fit_binary(design, target)
     return dict(zip(design.vocabulary, weights.tolist(), strict=True)), bias
 
 
@@ -195,20 +225,21 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
     categories = tuple(sorted({examples[i].category for i in crisis_rows}))
     design = _Design([found[i] for i in crisis_rows])
     classes = np.array([categories.index(examples[i].category) for i in crisis_rows])
-    category_matrix, category_bias = _fit_softmax(design.matrix, classes, len(categories))
-    category_weights = {
-        feature: tuple(round(float(w), 3) for w in row)
-        for feature, row in zip(design.vocabulary, category_matrix, strict=True)
-        if float(np.abs(row).max()) >= PRUNE
-    }
+    category_matrix, category_bias = _fit_softmax(design, classes, len(categories))
+    by_category = dict(zip(design.vocabulary, category_matrix, strict=True))
+    names = sorted(set(weights) | set(by_category))
+    no_row = np.zeros(len(categories))
     model = CrisisModel(
+        index={name: row for row, name in enumerate(names)},
+        weights=np.array([weights.get(name, 0.0) for name in names], dtype=np.float32),
         bias=round(bias, 6),
-        weights={f: round(w, 3) for f, w in weights.items() if abs(w) >= PRUNE},
         threshold=round(threshold, 6),
         threshold_low_mood=round(threshold_low, 6),
         categories=categories,
-        category_bias=tuple(round(float(b), 4) for b in category_bias),
-        category_weights=category_weights,
+        category_weights=np.array(
+            [by_category.get(name, no_row) for name in names], dtype=np.float32
+        ).reshape(len(names), len(categories)),
+        category_bias=category_bias.astype(np.float32),
         trained_on={},
     )
     return model, figures
@@ -234,8 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "false_alarm_budget": FALSE_ALARM_BUDGET,
         **{name: round(value, 4) for name, value in figures.items()},
     }
-    data = CrisisModel(**{**model.__dict__, "trained_on": trained_on}).to_json()
-    args.out.write_text(json.dumps(data, ensure_ascii=True, indent=0) + "\n", encoding="utf-8")
+    dataclasses.replace(model, trained_on=trained_on).save(args.out)
     print(
         f"{args.out}: {len(model.weights)} weights, threshold {model.threshold:.3f}; "
         f"cross-validated on {len(examples)} sentences: the model alone catches "

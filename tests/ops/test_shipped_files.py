@@ -57,3 +57,17 @@ def test_scripts_dir_replaces_the_shipped_scripts(tmp_path: Path) -> None:
     assert found.script_folder == staff
     assert failures(found) == []
     assert settings().script_folder == REPO_ROOT / "dialogs" / "scripts"
+
+
+def test_doctor_checks_the_crisis_screen(tmp_path: Path) -> None:
+    found = {f.topic: f for f in check_resources(settings())}
+    assert found["crisis screen"].level is Level.OK
+    assert "rules and the model trained on" in found["crisis screen"].text
+    dialogs = tmp_path / "dialogs"
+    shutil.copytree(shipped_dialogs_dir(), dialogs)
+    (dialogs / "crisis" / "model.npz").unlink()
+    found = {f.topic: f for f in check_resources(settings(dialogs_dir=dialogs))}
+    assert found["crisis screen"].level is Level.WARN
+    assert "the rules run alone" in found["crisis screen"].text
+    (dialogs / "crisis" / "model.npz").write_text("not a model", encoding="utf-8")
+    assert any(line.startswith("crisis screen: ") for line in failures(settings(dialogs_dir=dialogs)))
