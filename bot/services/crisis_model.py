@@ -31,6 +31,10 @@ FORMAT_VERSION = 2
 # Longer texts are cut here, so that the cost stays bounded.
 _MAX_CHARS = 600
 _SKIP_MAX = 4
+_LENGTHS = (1, 2, 3, 4, 5, 6, 8, 12, 20, 40)
+# Fewer words than this are never the model's to flag (one- and two-word answers such as a time
+# or a place are everywhere in the scripts; the rules catch the plain short cases).
+MIN_WORDS = 3
 
 
 class CrisisModelError(ValueError):
@@ -42,7 +46,7 @@ def features(residue: str) -> set[str]:
     5-grams as they are (the text holds only a-z, 0-9, space, "." and ","; 3-grams measured no
     better and cost a third more), words as ``#word``, neighbouring words as ``%first second``
     and words with one to three words between them as ``&first second`` (so that "ikke ...
-    leve" is one feature however many words stand between)."""
+    leve" is one feature however many words stand between), and the length in words."""
     text = residue[:_MAX_CHARS]
     padded = f" {text} "
     found = {padded[start : start + 4] for start in range(len(padded) - 3)}
@@ -54,7 +58,17 @@ def features(residue: str) -> set[str]:
         found.update(
             f"&{first} {second}" for first, second in zip(words, words[gap:], strict=False)
         )
+    found.add(_length_feature(len(words)))
     return found
+
+
+def _length_feature(words: int) -> str:
+    """How long the text is, as one feature (``@3``, ``@8`` …): a short answer needs more
+    evidence than its few n-grams give, and the model learns how much."""
+    for limit in _LENGTHS:
+        if words <= limit:
+            return f"@{limit}"
+    return "@more"
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +102,7 @@ class CrisisModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def flags(self, residue: str, *, low_mood: bool = False) -> bool:
-        if not residue:
+        if residue.count(" ") + 1 < MIN_WORDS:
             return False
         limit = self.threshold_low_mood if low_mood else self.threshold
         return self.score(residue) >= limit
