@@ -741,6 +741,7 @@ class CrisisRules:
         self._phrase_ids = {r.rule_id: frozenset(id(p) for p in r.phrases) for r in self._rules}
         self._friend_rules = tuple(r for r in self._rules if self._kind(r.category) == "friend")
         self._own_rules = tuple(r for r in self._rules if self._kind(r.category) != "friend")
+        self._context_rules = tuple(r for r in self._own_rules if r.context)
 
     def _kind(self, category: str) -> str:
         info = self._info.get(category)
@@ -807,10 +808,12 @@ class CrisisRules:
             spans += [("quote", span) for span in quotes]
         return spans
 
-    def residue(self, text: str) -> str:
+    def residue(self, text: str, *, low_mood: bool = False) -> str:
         """The text as the rules see it, without what they hold back: idioms that never count,
-        framed spans (denial, a past that is over, news, a song line) and sentences about someone
-        else. What is left is what the trained model reads (see crisis_model.py)."""
+        framed spans (denial, a past that is over, news, a song line), sentences about someone
+        else, and — unless a low mood answer came just before — the everyday phrases that count
+        only in that context ("jeg giver op"). What is left is what the trained model reads
+        (see crisis_model.py)."""
         folded, quotes = self._prepare(text)
         if not folded:
             return ""
@@ -822,7 +825,16 @@ class CrisisRules:
                 (start, _friend_end(folded, end))
                 for start, end in self._hits(rule, scan, lambda: spans)
             ]
-        return _blank(folded, spans)
+        return _blank(folded, spans + self._context_spans(scan, lambda: spans, low_mood))
+
+    def _context_spans(
+        self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool
+    ) -> list[tuple[int, int]]:
+        """Hits of the rules that count only after a low mood answer, when there was none:
+        staff have said these words alone are everyday talk, so the model must not count them."""
+        if low_mood:
+            return []
+        return [span for rule in self._context_rules for span in self._hits(rule, scan, blocked)]
 
     def with_model(self, model: CrisisModel | None) -> CrisisRules:
         """The same rules, with the trained model read after them (None: rules only)."""
@@ -876,8 +888,9 @@ class CrisisRules:
             if self._hits(rule, scan, blocked):
                 return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
         if self.model is not None:
-            # What the rules hold back (idioms, frames, someone else) the model does not read.
-            residue = _blank(folded, blocked())
+            # What the rules hold back (idioms, frames, someone else, phrases that count only
+            # after a low mood answer) the model does not read.
+            residue = _blank(folded, blocked() + self._context_spans(scan, blocked, low_mood))
             if self.model.flags(residue, low_mood=low_mood):
                 return CrisisMatch(category=self.model.category(residue), rule_id=MODEL_RULE_ID)
         return friend

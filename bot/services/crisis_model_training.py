@@ -192,7 +192,7 @@ def _threshold(scores: Sequence[float], budget: float) -> float:
 
 
 def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel, dict[str, float]]:
-    residues = [rules.residue(e.text) for e in examples]
+    residues = [rules.residue(e.text, low_mood=e.low_mood) for e in examples]
     found = [features(r) for r in residues]
     target = np.array([1.0 if e.label == "crisis" else 0.0 for e in examples])
     # The detector learns from sentences labelled without context: one labelled as it reads

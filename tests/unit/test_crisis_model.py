@@ -116,6 +116,9 @@ def test_model_does_not_read_what_the_rules_hold_back(
     assert "blorp" not in screen.residue(text)
     # An idiom the rules never count is left out too, the rest is read.
     assert screen.residue("jeg døde af grin i går") == "jeg i gaar"
+    # A phrase staff made count only after a low mood answer is not the model's without one.
+    assert "giver op" not in screen.residue("jeg giver op nu")
+    assert "giver op" in screen.residue("jeg giver op nu", low_mood=True)
 
 
 def test_low_mood_just_before_makes_the_model_more_sensitive(
