@@ -818,14 +818,14 @@ class CrisisRules:
         if not folded:
             return ""
         scan = _Scan(folded, self._gate)
-        spans = list(_find(self._global_excludes, scan))
-        spans += [span for _, span in self._frame_spans(scan, quotes)]
-        for rule in self._friend_rules:
-            spans += [
-                (start, _friend_end(folded, end))
-                for start, end in self._hits(rule, scan, lambda: spans)
-            ]
-        return _blank(folded, spans + self._context_spans(scan, lambda: spans, low_mood))
+        held = list(_find(self._global_excludes, scan))
+        held += [span for _, span in self._frame_spans(scan, quotes)]
+        held += [
+            (start, _friend_end(folded, end))
+            for rule in self._friend_rules
+            for start, end in self._hits(rule, scan, lambda: held)
+        ]
+        return _blank(folded, held + self._context_spans(scan, lambda: held, low_mood))
 
     def _context_spans(
         self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool

@@ -3,29 +3,33 @@
     python -m bot.services.crisis_model_training          # writes dialogs/crisis/model.npz
 
 Reads only the tuning split (tests/fixtures/crisis/tuning.tsv, what the rules are written
-against) and the training split (training.tsv, sentences written for the model, that no rule was
-written from): the held-out splits measure the detector and are never trained on. Each sentence is first cleaned by the crisis rules
-(:meth:`CrisisRules.residue`), so the model learns from what the rules leave.
+against) and the training split (training.tsv, sentences written for the model that no rule
+was written from): the held-out splits measure the screen and are never trained on. Each
+sentence is first cleaned by the crisis rules (:meth:`CrisisRules.residue`), so the model
+learns from what the rules leave. A logistic model (crisis or not) and a softmax over the
+crisis categories are fitted by full-batch Adam from zero, so the same corpus gives the same
+model.
 
-The threshold is set from the corpus too: five-fold cross-validation on the tuning split gives
-each hard negative (and each sentence about a friend) a score from a model that never saw it,
-and the threshold is the lowest score at which at most ``FALSE_ALARM_BUDGET`` of them would get
-the crisis answer that the rules did not already give. The numbers it saw are stored in the
-model file (``trained_on``) next to the hash of the corpus and of the phrase file, so a test can
-tell when the model is older than the corpus.
+The threshold comes from the corpus too: five-fold cross-validation gives every sentence a
+score from a model that never saw it, and the threshold is the lowest score at which the model
+would add the crisis answer to at most ``FALSE_ALARM_BUDGET`` of the hard negatives (and
+sentences about a friend) beyond what the rules already answer. The cross-validated figures
+are stored in the model file (``trained_on``) beside the hashes of the corpus files and of the
+phrase file, so a test can tell when the model is older than either.
 
-Needs numpy (installed with matplotlib); Fremad itself scores in pure Python.
+Needs numpy (a dependency of Fremad's: the model's weights are numpy arrays).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import dataclasses
+import hashlib
 import math
+import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +87,7 @@ class _Design:
     """The rows as a sparse matrix (row-wise lists of columns and values) over the features
     seen at least MIN_COUNT times; products with it are what training needs."""
 
-    def __init__(self, found: Sequence[Sequence[str]]) -> None:
+    def __init__(self, found: Sequence[Collection[str]]) -> None:
         counts = Counter(feature for row in found for feature in row)
         self.vocabulary = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
         index = {feature: i for i, feature in enumerate(self.vocabulary)}
@@ -134,7 +138,9 @@ def _adam(gradient, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  #
             first += 0.1 * grad
             second *= 0.999
             second += 0.001 * grad * grad
-            value -= STEP * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+            value -= (
+                STEP * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+            )
     return weights, bias
 
 
@@ -152,7 +158,9 @@ def _fit_binary(design: _Design, target: np.ndarray) -> tuple[np.ndarray, float]
     return weights, float(bias)
 
 
-def _fit_softmax(design: _Design, classes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+def _fit_softmax(
+    design: _Design, classes: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
     count = len(classes)
     onehot = np.eye(width)[classes]
 
@@ -168,13 +176,15 @@ def _fit_softmax(design: _Design, classes: np.ndarray, width: int) -> tuple[np.n
     return _adam(gradient, (design.shape[1], width))
 
 
-def _binary_model(found: Sequence[Sequence[str]], target: np.ndarray) -> tuple[dict[str, float], float]:
+def _binary_model(
+    found: Sequence[Collection[str]], target: np.ndarray
+) -> tuple[dict[str, float], float]:
     design = _Design(found)
     weights, bias = _fit_binary(design, target)
     return dict(zip(design.vocabulary, weights.tolist(), strict=True)), bias
 
 
-def _score(weights: dict[str, float], bias: float, row_features: Sequence[str]) -> float:
+def _score(weights: dict[str, float], bias: float, row_features: Collection[str]) -> float:
     if not row_features:
         return 0.0
     total = sum(weights.get(f, 0.0) for f in row_features)
@@ -279,13 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         **{name: round(value, 4) for name, value in figures.items()},
     }
     dataclasses.replace(model, trained_on=trained_on).save(args.out)
-    print(
+    sys.stdout.write(
         f"{args.out}: {len(model.index)} features, threshold {model.threshold:.3f}. "
         f"Cross-validated on the {len(examples)} sentences (those labelled after a low mood "
         f"answer aside): the rules catch {figures['cv_rules_recall']:.1%} of the crisis "
         f"sentences with {figures['cv_rules_false_alarms']:.1%} false alarms, the rules and "
         f"the model {figures['cv_screen_recall']:.1%} with "
-        f"{figures['cv_screen_false_alarms']:.1%} (the rules were written from the tuning split)"
+        f"{figures['cv_screen_false_alarms']:.1%} (the rules were written from the tuning split)\n"
     )
     return 0
 

@@ -70,4 +70,5 @@ def test_doctor_checks_the_crisis_screen(tmp_path: Path) -> None:
     assert found["crisis screen"].level is Level.WARN
     assert "the rules run alone" in found["crisis screen"].text
     (dialogs / "crisis" / "model.npz").write_text("not a model", encoding="utf-8")
-    assert any(line.startswith("crisis screen: ") for line in failures(settings(dialogs_dir=dialogs)))
+    broken = failures(settings(dialogs_dir=dialogs))
+    assert any(line.startswith("crisis screen: ") for line in broken)
