@@ -13,7 +13,8 @@ model.
 The threshold comes from the corpus too: five-fold cross-validation gives every sentence a
 score from a model that never saw it, and the threshold is the lowest score at which the model
 would add the crisis answer to at most ``FALSE_ALARM_BUDGET`` of the hard negatives (and
-sentences about a friend) beyond what the rules already answer. The cross-validated figures
+sentences about a friend), and to at most ``EVERYDAY_BUDGET`` of the everyday ones, beyond
+what the rules already answer. The cross-validated figures
 are stored in the model file (``trained_on``) beside the hashes of the corpus files and of the
 phrase file, so a test can tell when the model is older than either.
 
@@ -45,8 +46,10 @@ TRAINING_SPLITS = ("tuning", "training")
 PHRASES = ROOT / "dialogs" / "crisis" / "phrases.yaml"
 MODEL = ROOT / "dialogs" / "crisis" / "model.npz"
 FALSE_ALARM_BUDGET = 0.02
+EVERYDAY_BUDGET = 0.02
 # Right after a low mood answer the screen may be more sensitive.
 FALSE_ALARM_BUDGET_LOW_MOOD = 0.04
+EVERYDAY_BUDGET_LOW_MOOD = 0.04
 FOLDS = 5
 MIN_COUNT = 2
 EPOCHS = 100
@@ -224,11 +227,21 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
         for i in plain[fold::FOLDS]:
             held_scores[i] = _score(weights, bias, found[i]) if open_to_model[i] else 0.0
     negatives = [i for i in plain if examples[i].label != "crisis"]
-    spare = [held_scores[i] for i in negatives if open_to_model[i]]
-    threshold = _threshold(spare, FALSE_ALARM_BUDGET * len(negatives) / max(1, len(spare)))
-    threshold_low = _threshold(
-        spare, FALSE_ALARM_BUDGET_LOW_MOOD * len(negatives) / max(1, len(spare))
-    )
+    everyday = [i for i in negatives if examples[i].category == "everyday"]
+
+    def threshold_for(budget: float, everyday_budget: float) -> float:
+        """The lowest threshold within both budgets: all hard negatives, and everyday talk
+        (most of what young people write: a false alarm there costs the most trust)."""
+        return max(
+            _threshold(
+                [held_scores[i] for i in rows if open_to_model[i]],
+                share * len(rows) / max(1, sum(open_to_model[i] for i in rows)),
+            )
+            for rows, share in ((negatives, budget), (everyday, everyday_budget))
+        )
+
+    threshold = threshold_for(FALSE_ALARM_BUDGET, EVERYDAY_BUDGET)
+    threshold_low = threshold_for(FALSE_ALARM_BUDGET_LOW_MOOD, EVERYDAY_BUDGET_LOW_MOOD)
     positives = [i for i in plain if examples[i].label == "crisis"]
 
     def share(rows: list[int], hit: Callable[[int], bool]) -> float:
@@ -286,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "phrases_sha256": sha256(args.phrases),
         "sentences": len(examples),
         "false_alarm_budget": FALSE_ALARM_BUDGET,
+        "everyday_budget": EVERYDAY_BUDGET,
         **{name: round(value, 4) for name, value in figures.items()},
     }
     dataclasses.replace(model, trained_on=trained_on).save(args.out)
