@@ -266,6 +266,25 @@ HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+# heldout_4 was written blind by a fourth helper (the same rules as heldout_3) and committed alone
+# (30ac566) before the trained model existed; it is never trained on, tuned on or edited. Measured
+# once, at 60f6db8: rules of 9763f59 and the model trained on 11,522 tuning and training
+# sentences: recall 194/207 = 93.7 % (passive wish 26/26, active ideation 26/26, method 26/26,
+# plan/intent 18/25, goodbyes 24/26, self-harm 25/26, hopelessness/burden 26/26, abuse/danger
+# 23/26); false alarms 6/94 = 6.4 % (idiom 0/27, news/school 1/18, song quotes 0/15, everyday
+# 2/19, denials 3/15); friend sentences taken as the writer's own 5/30 (help-a-friend answer
+# 19/30); method/plan hits with an acute category 41/44. The rules alone: recall 148/207 =
+# 71.5 %, false alarms 5/94 = 5.3 %. The model adds 22 points of recall for one point of false
+# alarms on wording nobody had seen; plans with a time stay the weak spot. Strict, like above.
+# The same run on the older splits (clean for the model, which never saw them; the rules had been
+# measured on them before): heldout 80/81 and 3/41 (rules alone 79/81, 1/41); heldout_2 225/229
+# and 5/135 (rules alone 217/229, 4/135); heldout_3 188/197 = 95.4 % and 4/83 = 4.8 % (rules
+# alone 157/197 = 79.7 %, 3/83), friend as own 4/26.
+HELD_OUT_4_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 4 below the issue-15 targets (see the comment above)"
+)
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -273,6 +292,7 @@ HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
         pytest.param("heldout", marks=HELD_OUT_BELOW_TARGET),
         pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
         pytest.param("heldout_3", marks=HELD_OUT_3_BELOW_TARGET),
+        pytest.param("heldout_4", marks=HELD_OUT_4_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
