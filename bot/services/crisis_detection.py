@@ -1044,12 +1044,15 @@ def _str_list(value: Any, where: str) -> list[str]:
 
 
 def _blank(folded: str, spans: Iterable[tuple[int, int]]) -> str:
-    """The cleaned text with these spans taken out (an ASCII text: see normalise_text)."""
-    kept = bytearray(folded, "ascii")
-    for start, end in spans:
-        end = min(end, len(kept))
-        kept[start:end] = b" " * (end - start)
-    return " ".join(kept.decode("ascii").split())
+    """The cleaned text with these spans taken out, one space between the words left."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        if start > position:
+            pieces.append(folded[position:start])
+        position = max(position, end)
+    pieces.append(folded[position:])
+    return " ".join(" ".join(pieces).split())
 
 
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
