@@ -532,29 +532,45 @@ class _Scan:
             for key in _prefixes(word):
                 index.setdefault(key, []).extend(positions)
         self.index = index
-        # Sorted word numbers of the words under a set of keys (shared by many phrases).
+        # Sorted word numbers of the words under a set of keys, and where phrases with the
+        # same anchors and last word can start (both shared by many phrases).
         self.numbers: dict[frozenset[str], list[int]] = {}
+        self._starts: dict[tuple[frozenset[str] | None, frozenset[str] | None, int], list[int]]
+        self._starts = {}
         self.possible = gate.possible(index)
+
+    def starts(self, phrase: _Phrase) -> list[int]:
+        """The word starts a phrase is tried at: those under its first word's anchors, with
+        its last word's anchor within reach."""
+        key = (phrase.anchors, phrase.last, phrase.lead)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._starts[key] = self._find_starts(phrase)
+        return found
+
+    def _find_starts(self, phrase: _Phrase) -> list[int]:
+        index = self.index
+        if phrase.anchors is None:
+            positions: list[int] = index[_ALL_WORDS]
+        else:
+            positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
+        if phrase.last is not None and len(positions) > 1:
+            word_no = self.word_no
+            ends = self.numbers.get(phrase.last)
+            if ends is None:
+                ends = sorted({word_no[p] for key in phrase.last for p in index.get(key, ())})
+                self.numbers[phrase.last] = ends
+            positions = [p for p in positions if _within(ends, word_no[p], phrase.lead)]
+        return positions
 
 
 def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
     """Every span where one of the phrases matches, tried only at the words that can start it."""
-    folded, index = scan.text, scan.index
+    folded = scan.text
     for phrase in phrases:
         if phrase.required and id(phrase) not in scan.possible:
             continue
-        if phrase.anchors is None:
-            positions: Sequence[int] = index[_ALL_WORDS]
-        else:
-            positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
-        if phrase.last is not None and len(positions) > 1:
-            word_no = scan.word_no
-            ends = scan.numbers.get(phrase.last)
-            if ends is None:
-                ends = sorted({word_no[p] for key in phrase.last for p in index.get(key, ())})
-                scan.numbers[phrase.last] = ends
-            positions = [p for p in positions if _within(ends, word_no[p], phrase.lead)]
-        for position in positions:
+        for position in scan.starts(phrase):
             hit = phrase.pattern.match(folded, position)
             if hit is not None:
                 yield hit.span()
@@ -818,14 +834,43 @@ class CrisisRules:
         if not folded:
             return ""
         scan = _Scan(folded, self._gate)
-        held = list(_find(self._global_excludes, scan))
-        held += [span for _, span in self._frame_spans(scan, quotes)]
-        held += [
-            (start, _friend_end(folded, end))
-            for rule in self._friend_rules
-            for start, end in self._hits(rule, scan, lambda: held)
-        ]
-        return _blank(folded, held + self._context_spans(scan, lambda: held, low_mood))
+        blocked, _ = self._held_back(scan, quotes)
+        return self._model_text(scan, blocked, low_mood)
+
+    def _held_back(
+        self, scan: _Scan, quotes: list[tuple[int, int]]
+    ) -> tuple[Callable[[], list[tuple[int, int]]], CrisisMatch | None]:
+        """What no own-crisis rule may count, as a function (idioms and frames are only looked
+        for when asked: most texts have no rule hit), and the first friend rule with a hit.
+        The spans of sentences about someone else are found here, as every friend hit is."""
+        excluded: list[list[tuple[int, int]]] = []
+
+        def global_spans() -> list[tuple[int, int]]:
+            if not excluded:
+                spans = list(_find(self._global_excludes, scan))
+                if self._frames or quotes:
+                    spans += [span for _, span in self._frame_spans(scan, quotes)]
+                excluded.append(spans)
+            return excluded[0]
+
+        friend_spans: list[tuple[int, int]] = []
+        friend: CrisisMatch | None = None
+        for rule in self._friend_rules:
+            for start, end in self._hits(rule, scan, global_spans):
+                friend_spans.append((start, _friend_end(scan.text, end)))
+                friend = friend or CrisisMatch(rule.category, rule.rule_id)
+
+        def blocked() -> list[tuple[int, int]]:
+            return global_spans() + friend_spans
+
+        return blocked, friend
+
+    def _model_text(
+        self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool
+    ) -> str:
+        """What the trained model reads: the text without what the rules hold back (see
+        :meth:`residue`)."""
+        return _blank(scan.text, blocked() + self._context_spans(scan, blocked, low_mood))
 
     def _context_spans(
         self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool
@@ -861,27 +906,7 @@ class CrisisRules:
         if not folded:
             return None
         scan = _Scan(folded, self._gate)
-        # Idioms and frames are only looked for once some rule has a hit (most texts: none).
-        excluded: list[list[tuple[int, int]]] = []
-
-        def global_spans() -> list[tuple[int, int]]:
-            if not excluded:
-                spans = list(_find(self._global_excludes, scan))
-                if self._frames or quotes:
-                    spans += [span for _, span in self._frame_spans(scan, quotes)]
-                excluded.append(spans)
-            return excluded[0]
-
-        friend_spans: list[tuple[int, int]] = []
-        friend: CrisisMatch | None = None
-        for rule in self._friend_rules:
-            for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _friend_end(folded, end)))
-                friend = friend or CrisisMatch(rule.category, rule.rule_id)
-
-        def blocked() -> list[tuple[int, int]]:
-            return global_spans() + friend_spans
-
+        blocked, friend = self._held_back(scan, quotes)
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
                 continue
@@ -890,7 +915,7 @@ class CrisisRules:
         if self.model is not None:
             # What the rules hold back (idioms, frames, someone else, phrases that count only
             # after a low mood answer) the model does not read.
-            residue = _blank(folded, blocked() + self._context_spans(scan, blocked, low_mood))
+            residue = self._model_text(scan, blocked, low_mood)
             if self.model.flags(residue, low_mood=low_mood):
                 return CrisisMatch(category=self.model.category(residue), rule_id=MODEL_RULE_ID)
         return friend

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.services.crisis_detection import CrisisRules, load_crisis_rules
-from bot.services.crisis_model import MIN_WORDS, CrisisModel, features
+from bot.services.crisis_model import MIN_WORDS, CrisisModel, features, probability
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
@@ -111,21 +111,21 @@ class _Design:
 
     def times(self, weights: np.ndarray) -> np.ndarray:
         """X @ weights, for a vector or a matrix of weights."""
-        products = weights[self.columns] * (
-            self.values if weights.ndim == 1 else self.values[:, None]
-        )
-        out = np.zeros((self.shape[0], *weights.shape[1:]))
-        np.add.at(out, self.rows, products)
-        return out
+        return _gather_scatter(self.values, self.columns, self.rows, self.shape[0], weights)
 
     def transposed_times(self, residuals: np.ndarray) -> np.ndarray:
         """X.T @ residuals, for a vector or a matrix of residuals."""
-        products = residuals[self.rows] * (
-            self.values if residuals.ndim == 1 else self.values[:, None]
-        )
-        out = np.zeros((self.shape[1], *residuals.shape[1:]))
-        np.add.at(out, self.columns, products)
-        return out
+        return _gather_scatter(self.values, self.rows, self.columns, self.shape[1], residuals)
+
+
+def _gather_scatter(
+    values: np.ndarray, take: np.ndarray, put: np.ndarray, size: int, vector: np.ndarray
+) -> np.ndarray:
+    """Sum values * vector[take] into slot put of a zero array of this size (a sparse product)."""
+    products = vector[take] * (values if vector.ndim == 1 else values[:, None])
+    out = np.zeros((size, *vector.shape[1:]))
+    np.add.at(out, put, products)
+    return out
 
 
 def _adam(gradient, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -187,13 +187,6 @@ def _binary_model(
     return dict(zip(design.vocabulary, weights.tolist(), strict=True)), bias
 
 
-def _score(weights: dict[str, float], bias: float, row_features: Collection[str]) -> float:
-    if not row_features:
-        return 0.0
-    total = sum(weights.get(f, 0.0) for f in row_features)
-    return 1.0 / (1.0 + math.exp(-(bias + total / math.sqrt(len(row_features)))))
-
-
 def _threshold(scores: Sequence[float], budget: float) -> float:
     """The lowest threshold at which at most `budget` of these scores reach it."""
     ranked = sorted(scores, reverse=True)
@@ -225,7 +218,11 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
         train_rows = [i for n, i in enumerate(plain) if n % FOLDS != fold]
         weights, bias = _binary_model([found[i] for i in train_rows], target[train_rows])
         for i in plain[fold::FOLDS]:
-            held_scores[i] = _score(weights, bias, found[i]) if open_to_model[i] else 0.0
+            held_scores[i] = (
+                probability(bias, sum(weights.get(f, 0.0) for f in found[i]), len(found[i]))
+                if open_to_model[i]
+                else 0.0
+            )
     negatives = [i for i in plain if examples[i].label != "crisis"]
     everyday = [i for i in negatives if examples[i].category == "everyday"]
 
