@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,7 @@ __all__ = [
     "CrisisModelError",
     "features",
     "load_crisis_model",
+    "long_enough",
     "probability",
 ]
 
@@ -42,6 +44,10 @@ _LENGTHS = (1, 2, 3, 4, 5, 6, 8, 12, 20, 40)
 # Fewer words than this are never the model's to flag (one- and two-word answers such as a time
 # or a place are everywhere in the scripts; the rules catch the plain short cases).
 MIN_WORDS = 3
+# The cleaned text keeps "." and "," as tokens of their own; they are not words, and a time or a
+# price ("12 . 30", "25 . 99") is one.
+_PUNCTUATION = frozenset({".", ","})
+_NUMBER_PARTS = re.compile(r"(?<=\d) [.,] (?=\d)")
 
 
 class CrisisModelError(ValueError):
@@ -67,6 +73,12 @@ def features(residue: str) -> set[str]:
         )
     found.add(_length_feature(len(words)))
     return found
+
+
+def long_enough(residue: str) -> bool:
+    """Has the cleaned text at least MIN_WORDS words? ("25:99", a time typed wrong, has one.)"""
+    tokens = _NUMBER_PARTS.sub("", residue).split()
+    return sum(token not in _PUNCTUATION for token in tokens) >= MIN_WORDS
 
 
 def probability(bias: float, total: float, count: int) -> float:
@@ -114,7 +126,7 @@ class CrisisModel:
         return probability(self.bias, float(self.weights[rows].sum()), count)
 
     def flags(self, residue: str, *, low_mood: bool = False) -> bool:
-        if residue.count(" ") + 1 < MIN_WORDS:
+        if not long_enough(residue):
             return False
         limit = self.threshold_low_mood if low_mood else self.threshold
         return self.score(residue) >= limit

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.services.crisis_detection import CrisisRules, load_crisis_rules
-from bot.services.crisis_model import MIN_WORDS, CrisisModel, features, probability
+from bot.services.crisis_model import CrisisModel, features, long_enough, probability
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
@@ -223,9 +223,7 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
     by_rules = [
         (hit := rules.match(e.text)) is not None and not rules.is_friend(hit) for e in examples
     ]
-    open_to_model = [
-        not by_rules[i] and len(residues[i].split()) >= MIN_WORDS for i in range(len(examples))
-    ]
+    open_to_model = [not by_rules[i] and long_enough(residues[i]) for i in range(len(examples))]
     # Cross-validated scores: each sentence scored by a model trained without it.
     held_scores = dict.fromkeys(plain, 0.0)
     for fold in range(FOLDS):

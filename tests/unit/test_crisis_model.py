@@ -139,6 +139,20 @@ def test_low_mood_just_before_makes_the_model_more_sensitive(
     assert shipped.threshold_low_mood < shipped.threshold
 
 
+def test_the_model_never_flags_fewer_than_three_words_however_it_scores() -> None:
+    """A time typed wrong ("25:99") is two numbers and a full stop to the model: even a model
+    that would flag every text must leave it (and "12.30", "kl 8") to the rules."""
+    shipped = load_crisis_screen(CRISIS)
+    assert shipped.model is not None
+    eager = shipped.with_model(
+        dataclasses.replace(shipped.model, threshold=0.0, threshold_low_mood=0.0)
+    )
+    for short in ("25:99", "25.99", "12.30, ok", "kl 8", "ok tak"):
+        assert eager.match(short) is None, short
+    hit = eager.match("i dag er jeg lidt blorp")
+    assert hit is not None and hit.rule_id == MODEL_RULE_ID
+
+
 def test_a_broken_model_file_gets_a_clear_error(
     tmp_path: Path, trained: tuple[CrisisRules, Path]
 ) -> None:
