@@ -1154,9 +1154,14 @@ def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
 _FIRST_PERSON = re.compile(r" (?:jeg|im|ive|ill|id|(?:and|but|so|now|then) i) ")
 # What someone else says ends also where the writer is its object ("min far har truet med at slå
 # mig"): a hit that runs on past that point is the writer's own.
+_ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
+_SPEECH_VERB = re.compile(
+    r"(?<![a-z0-9])(?:skrev|skriver|skrevet|sagde|siger|sagt|sendte|sendt|sent|told|tells|texted"
+    r"|texts|wrote|writes|said|messaged|fortalte|fortæller|fortalt)$"
+)
 # English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
 _FIRST_PERSON_OR_OBJECT = re.compile(
-    r" (?:jeg|im|ive|ill|id|mig|me|my|mine|mit|myself|(?:and|but|so|now|then) i"
+    r" (?:jeg|im|ive|ill|id|mig|me|my|mine|mit|(?:and|but|so|now|then) i"
     r"|i (?:am|was|end|will|want|wanna|have|had|think|feel|cant|dont|just|should|need|did|do"
     r"|take|told|said|know|guess|actually|really|literally|also|still|keep|kinda))(?![a-z0-9])"
 )
@@ -1171,6 +1176,11 @@ def _friend_end(
     speaks of themselves again — but a first person inside quotation marks is the other
     person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote."""
     first_person = _FIRST_PERSON_OR_OBJECT if reported else _FIRST_PERSON
+    if reported:
+        # Who was told ("skrev til mig", "told me") is not the writer speaking of themselves.
+        addressee = _ADDRESSEE.match(text, position)
+        if addressee and _SPEECH_VERB.search(text, max(0, position - 12), position):
+            position = addressee.end()
     end = _clause_end(text, position)
     mine = first_person.search(text, position, end)
     while mine is not None:
