@@ -23,7 +23,12 @@ before it ships, ``dialogs/crisis/model.npz``; nothing is learnt at run time):
 
 A category of ``kind: friend`` ("my friend wants to die") is about someone else: a hit inside
 such a span does not count as the writer's own crisis, and when nothing else matches the result
-is the friend category (the bot answers how to help, without an alert). Rules marked
+is the friend category (the bot answers how to help, without an alert). A friend rule marked
+``reported`` only marks where someone else speaks ("min ven siger", "my mate said"): an
+own-crisis hit wholly inside that span — up to where the writer speaks of themselves again,
+a quotation included — is that person's, and answers as the friend category. A friend
+category's ``unless`` phrases ("… det er mig", "asking for myself") say the someone else is the
+writer: then nothing in the message is about someone else. Rules marked
 ``context: low_mood`` count only right after a low mood answer.
 
 The result names the category and rule id only — never the matched words — so it is safe to
@@ -1022,7 +1027,8 @@ class CrisisRules:
             for index, raw in enumerate(body["rules"]):
                 rule, rule_regexes = _build_rule(compiler, str(category), index, raw)
                 if rule.reported and info.kind != "friend":
-                    raise CrisisRulesError(f"{category}/{rule.rule_id}: 'reported' is for kind friend")
+                    where = f"{category}/{rule.rule_id}"
+                    raise CrisisRulesError(f"{where}: 'reported' is for kind friend")
                 if rule.rule_id in seen:
                     raise CrisisRulesError(f"rule id {rule.rule_id!r} is used twice")
                 seen.add(rule.rule_id)
@@ -1102,7 +1108,16 @@ def _build_rule(
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
         raise CrisisRulesError(f"{where}: 'id' must be lower-case letters, digits and _")
     where = f"{category}/{rule_id}"
-    unknown = set(raw) - {"id", "lang", "phrases", "regex", "exclude", "context", "note", "reported"}
+    unknown = set(raw) - {
+        "id",
+        "lang",
+        "phrases",
+        "regex",
+        "exclude",
+        "context",
+        "note",
+        "reported",
+    }
     if unknown:
         raise CrisisRulesError(f"{where}: unknown keys {sorted(unknown)}")
     context = raw.get("context")
