@@ -735,11 +735,13 @@ def _one_edit(a: str, b: str) -> bool:
 class _HeldBack:
     """What no own-crisis rule may count in one text: `blocked` spans (idioms, frames, friend
     sentences; a hit touching one is ignored, found only when asked), `within` spans (what
-    someone else says: a hit wholly inside one is theirs), and the friend match if any."""
+    someone else says: a hit wholly inside one is theirs), and the friend rule match if any."""
 
     blocked: Callable[[], list[tuple[int, int]]]
     friend: CrisisMatch | None
     within: list[tuple[int, int]]
+    # Each reported span with the friend match it answers as.
+    reported: list[tuple[CrisisMatch, tuple[int, int]]]
 
 
 # ---- the rule set ----------------------------------------------------------------------------
@@ -896,24 +898,7 @@ class CrisisRules:
         def blocked() -> list[tuple[int, int]]:
             return global_spans() + friend_spans
 
-        if friend is None and reported:
-            friend = self._reported_hit(scan, reported, global_spans)
-        return _HeldBack(blocked, friend, within)
-
-    def _reported_hit(
-        self,
-        scan: _Scan,
-        reported: list[tuple[CrisisMatch, tuple[int, int]]],
-        global_spans: Callable[[], list[tuple[int, int]]],
-    ) -> CrisisMatch | None:
-        """The friend match of the first reported span with an own-crisis hit inside it
-        (a hit that counts only after a low mood answer counts here too: it is someone
-        else's risk, answered with help for a friend, never an alert)."""
-        hits = [hit for rule in self._own_rules for hit in self._hits(rule, scan, global_spans)]
-        for match, span in reported:
-            if any(_inside(hit, [span]) for hit in hits):
-                return match
-        return None
+        return _HeldBack(blocked, friend, within, reported)
 
     def _model_text(self, scan: _Scan, held: _HeldBack, low_mood: bool) -> str:
         """What the trained model reads: the text without what the rules hold back (see
@@ -960,12 +945,19 @@ class CrisisRules:
             return None
         scan = _Scan(folded, self._gate)
         held = self._held_back(scan, quotes)
+        theirs: CrisisMatch | None = None  # a hit inside what someone else says
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
                 continue
-            if self._hits(rule, scan, held.blocked, held.within):
+            hits = self._hits(rule, scan, held.blocked)
+            if any(not _inside(hit, held.within) for hit in hits):
                 return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
-        friend = held.friend
+            if hits and theirs is None:
+                theirs = next(
+                    (m for m, span in held.reported if any(_inside(h, [span]) for h in hits)),
+                    None,
+                )
+        friend = held.friend or theirs
         if self.model is not None:
             # What the rules hold back (idioms, frames, someone else, phrases that count only
             # after a low mood answer) the model does not read.
