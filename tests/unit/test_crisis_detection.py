@@ -475,6 +475,10 @@ def test_denied_thoughts_and_a_past_that_is_over_do_not_alarm(rules: CrisisRules
         "i used to self harm but i have been clean for two years",
     ):
         assert rules.match(text) is None, text
+    # Never stopping is no denial; not being afraid of dying is no comfort.
+    for text in ("i never stop thinking about dying", "jeg er ikke bange for at dø længere"):
+        found = rules.match(text)
+        assert found is not None and found.category == IDEATION, text
 
 
 def test_song_titles_next_to_music_words_are_held_back(rules: CrisisRules) -> None:
