@@ -23,7 +23,12 @@ before it ships, ``dialogs/crisis/model.npz``; nothing is learnt at run time):
 
 A category of ``kind: friend`` ("my friend wants to die") is about someone else: a hit inside
 such a span does not count as the writer's own crisis, and when nothing else matches the result
-is the friend category (the bot answers how to help, without an alert). Rules marked
+is the friend category (the bot answers how to help, without an alert). A friend rule marked
+``reported`` only marks where someone else speaks ("min ven siger", "my mate said"): an
+own-crisis hit wholly inside that span — up to where the writer speaks of themselves again,
+a quotation included — is that person's, and answers as the friend category. A friend
+category's ``unless`` phrases ("… det er mig", "asking for myself") say the someone else is the
+writer: then nothing in the message is about someone else. Rules marked
 ``context: low_mood`` count only right after a low mood answer.
 
 The result names the category and rule id only — never the matched words — so it is safe to
@@ -233,6 +238,10 @@ class CrisisRule:
     phrases: tuple[_Phrase, ...]
     excludes: tuple[_Phrase, ...]
     context: str | None = None
+    # A friend rule that only marks where a sentence about someone else starts ("min ven
+    # siger", "my mate said"): not a hit by itself; an own-crisis hit inside its span is
+    # that person's, and answers as the friend category.
+    reported: bool = False
 
 
 # ---- compiling the phrase syntax -------------------------------------------------------------
@@ -722,6 +731,19 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+@dataclass(frozen=True, slots=True)
+class _HeldBack:
+    """What no own-crisis rule may count in one text: `blocked` spans (idioms, frames, friend
+    sentences; a hit touching one is ignored, found only when asked), `within` spans (what
+    someone else says: a hit wholly inside one is theirs), and the friend rule match if any."""
+
+    blocked: Callable[[], list[tuple[int, int]]]
+    friend: CrisisMatch | None
+    within: list[tuple[int, int]]
+    # Each reported span with the friend match it answers as.
+    reported: list[tuple[CrisisMatch, tuple[int, int]]]
+
+
 # ---- the rule set ----------------------------------------------------------------------------
 
 
@@ -738,6 +760,7 @@ class CrisisRules:
         frames: Sequence[_Frame] = (),
         quotes: _Quotes | None = None,
         model: CrisisModel | None = None,
+        reveals: Sequence[_Phrase] = (),
     ):
         self._rules = tuple(rules)
         self.model = model
@@ -747,15 +770,21 @@ class CrisisRules:
         self._regexes = {k: tuple(v) for k, v in (regexes or {}).items()}
         self._frames = tuple(frames)
         self._quotes = quotes or _Quotes()
+        # "… det er mig", "asking for myself": the writer says the someone else is them, so
+        # nothing in the message counts as about someone else.
+        self._reveals = tuple(reveals)
         self._gate = _Gate(
-            [*self._global_excludes, *self._quotes.cues, *self._quotes.unless]
+            [*self._global_excludes, *self._quotes.cues, *self._quotes.unless, *self._reveals]
             + [p for frame in self._frames for p in (*frame.phrases, *frame.unless)]
             + [p for rule in self._rules for p in (*rule.phrases, *rule.excludes)]
         )
         # Rules with a phrase the gate cannot file (every word optional): always tried.
         self._always = {r.rule_id for r in self._rules if any(not p.required for p in r.phrases)}
         self._phrase_ids = {r.rule_id: frozenset(id(p) for p in r.phrases) for r in self._rules}
-        self._friend_rules = tuple(r for r in self._rules if self._kind(r.category) == "friend")
+        self._friend_rules = tuple(
+            r for r in self._rules if self._kind(r.category) == "friend" and not r.reported
+        )
+        self._reported_rules = tuple(r for r in self._rules if r.reported)
         self._own_rules = tuple(r for r in self._rules if self._kind(r.category) != "friend")
         self._context_rules = tuple(r for r in self._own_rules if r.context)
 
@@ -834,12 +863,10 @@ class CrisisRules:
         if not folded:
             return ""
         scan = _Scan(folded, self._gate)
-        blocked, _ = self._held_back(scan, quotes)
-        return self._model_text(scan, blocked, low_mood)
+        held = self._held_back(scan, quotes)
+        return self._model_text(scan, held, low_mood)
 
-    def _held_back(
-        self, scan: _Scan, quotes: list[tuple[int, int]]
-    ) -> tuple[Callable[[], list[tuple[int, int]]], CrisisMatch | None]:
+    def _held_back(self, scan: _Scan, quotes: list[tuple[int, int]]) -> _HeldBack:
         """What no own-crisis rule may count, as a function (idioms and frames are only looked
         for when asked: most texts have no rule hit), and the first friend rule with a hit.
         The spans of sentences about someone else are found here, as every friend hit is."""
@@ -857,29 +884,40 @@ class CrisisRules:
         friend: CrisisMatch | None = None
         for rule in self._friend_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _friend_end(scan.text, end)))
+                friend_spans.append((start, _friend_end(scan.text, end, quotes)))
                 friend = friend or CrisisMatch(rule.category, rule.rule_id)
+        reported: list[tuple[CrisisMatch, tuple[int, int]]] = []
+        for rule in self._reported_rules:
+            for start, end in self._hits(rule, scan, global_spans):
+                span = (start, _friend_end(scan.text, end, quotes, reported=True))
+                reported.append((CrisisMatch(rule.category, rule.rule_id), span))
+        if (friend_spans or reported) and any(True for _ in _find(self._reveals, scan)):
+            friend_spans, friend, reported = [], None, []
+        within = [span for _, span in reported]
 
         def blocked() -> list[tuple[int, int]]:
             return global_spans() + friend_spans
 
-        return blocked, friend
+        return _HeldBack(blocked, friend, within, reported)
 
-    def _model_text(
-        self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool
-    ) -> str:
+    def _model_text(self, scan: _Scan, held: _HeldBack, low_mood: bool) -> str:
         """What the trained model reads: the text without what the rules hold back (see
         :meth:`residue`)."""
-        return _blank(scan.text, blocked() + self._context_spans(scan, blocked, low_mood))
+        context = self._context_spans(scan, held, low_mood)
+        return _blank(scan.text, held.blocked() + held.within + context)
 
     def _context_spans(
-        self, scan: _Scan, blocked: Callable[[], list[tuple[int, int]]], low_mood: bool
+        self, scan: _Scan, held: _HeldBack, low_mood: bool
     ) -> list[tuple[int, int]]:
         """Hits of the rules that count only after a low mood answer, when there was none:
         staff have said these words alone are everyday talk, so the model must not count them."""
         if low_mood:
             return []
-        return [span for rule in self._context_rules for span in self._hits(rule, scan, blocked)]
+        return [
+            span
+            for rule in self._context_rules
+            for span in self._hits(rule, scan, held.blocked, held.within)
+        ]
 
     def with_model(self, model: CrisisModel | None) -> CrisisRules:
         """The same rules, with the trained model read after them (None: rules only)."""
@@ -906,16 +944,24 @@ class CrisisRules:
         if not folded:
             return None
         scan = _Scan(folded, self._gate)
-        blocked, friend = self._held_back(scan, quotes)
+        held = self._held_back(scan, quotes)
+        theirs: CrisisMatch | None = None  # a hit inside what someone else says
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
                 continue
-            if self._hits(rule, scan, blocked):
+            hits = self._hits(rule, scan, held.blocked)
+            if any(not _inside(hit, held.within) for hit in hits):
                 return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
+            if hits and theirs is None:
+                theirs = next(
+                    (m for m, span in held.reported if any(_inside(h, [span]) for h in hits)),
+                    None,
+                )
+        friend = held.friend or theirs
         if self.model is not None:
             # What the rules hold back (idioms, frames, someone else, phrases that count only
             # after a low mood answer) the model does not read.
-            residue = self._model_text(scan, blocked, low_mood)
+            residue = self._model_text(scan, held, low_mood)
             if self.model.flags(residue, low_mood=low_mood):
                 return CrisisMatch(category=self.model.category(residue), rule_id=MODEL_RULE_ID)
         return friend
@@ -925,9 +971,11 @@ class CrisisRules:
         rule: CrisisRule,
         scan: _Scan,
         blocked: Callable[[], list[tuple[int, int]]],
+        within: Sequence[tuple[int, int]] = (),
     ) -> list[tuple[int, int]]:
-        """The rule's hits outside the `blocked` spans (asked for only when there is a hit)
-        and outside the rule's own excluded phrases."""
+        """The rule's hits outside the `blocked` spans (asked for only when there is a hit),
+        not wholly inside a `within` span (what someone else says), and outside the rule's own
+        excluded phrases."""
         regexes = self._regexes.get(rule.rule_id, ())
         if (
             not regexes
@@ -940,7 +988,7 @@ class CrisisRules:
         if not found:
             return []
         spans = blocked() + list(_find(rule.excludes, scan))
-        return [hit for hit in found if not _overlaps(hit, spans)]
+        return [hit for hit in found if not _overlaps(hit, spans) and not _inside(hit, within)]
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> CrisisRules:
@@ -959,12 +1007,20 @@ class CrisisRules:
         regexes: dict[str, list[re.Pattern[str]]] = {}
         infos: dict[str, CategoryInfo] = {}
         seen: set[str] = set()
+        reveals: list[_Phrase] = []
         for category, body in categories.items():
             if not isinstance(body, Mapping) or not isinstance(body.get("rules"), list):
                 raise CrisisRulesError(f"category {category!r}: needs a 'rules' list")
-            infos[str(category)] = _category_info(str(category), body)
+            info = infos[str(category)] = _category_info(str(category), body)
+            if body.get("unless") is not None and info.kind != "friend":
+                raise CrisisRulesError(f"category {category!r}: 'unless' is for kind friend")
+            where = f"{category}/unless"
+            reveals += compiler.phrases(_str_list(body.get("unless"), where), where)
             for index, raw in enumerate(body["rules"]):
                 rule, rule_regexes = _build_rule(compiler, str(category), index, raw)
+                if rule.reported and info.kind != "friend":
+                    where = f"{category}/{rule.rule_id}"
+                    raise CrisisRulesError(f"{where}: 'reported' is for kind friend")
                 if rule.rule_id in seen:
                     raise CrisisRulesError(f"rule id {rule.rule_id!r} is used twice")
                 seen.add(rule.rule_id)
@@ -986,7 +1042,7 @@ class CrisisRules:
             compiler.phrases(_str_list(quotes_raw.get("cues"), "quotes/cues"), "quotes/cues"),
             compiler.phrases(_str_list(quotes_raw.get("unless"), "quotes/unless"), "quotes"),
         )
-        return cls(rules, global_excludes, infos, canon, regexes, frames, quotes)
+        return cls(rules, global_excludes, infos, canon, regexes, frames, quotes, reveals=reveals)
 
 
 def _build_frames(compiler: _Compiler, raw: Any) -> list[_Frame]:
@@ -1044,7 +1100,16 @@ def _build_rule(
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
         raise CrisisRulesError(f"{where}: 'id' must be lower-case letters, digits and _")
     where = f"{category}/{rule_id}"
-    unknown = set(raw) - {"id", "lang", "phrases", "regex", "exclude", "context", "note"}
+    unknown = set(raw) - {
+        "id",
+        "lang",
+        "phrases",
+        "regex",
+        "exclude",
+        "context",
+        "note",
+        "reported",
+    }
     if unknown:
         raise CrisisRulesError(f"{where}: unknown keys {sorted(unknown)}")
     context = raw.get("context")
@@ -1055,7 +1120,8 @@ def _build_rule(
     if not phrases and not regexes:
         raise CrisisRulesError(f"{where}: needs at least one phrase or regex")
     excludes = compiler.phrases(_str_list(raw.get("exclude"), where), where)
-    return CrisisRule(rule_id, category, phrases, excludes, context), regexes
+    reported = bool(raw.get("reported"))
+    return CrisisRule(rule_id, category, phrases, excludes, context, reported), regexes
 
 
 def _str_list(value: Any, where: str) -> list[str]:
@@ -1080,6 +1146,11 @@ def _blank(folded: str, spans: Iterable[tuple[int, int]]) -> str:
     return " ".join(" ".join(pieces).split())
 
 
+def _inside(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
+    start, end = span
+    return any(o_start <= start and end <= o_end for o_start, o_end in others)
+
+
 def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
     start, end = span
     return any(start < o_end and o_start < end for o_start, o_end in others)
@@ -1088,15 +1159,43 @@ def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
 # Where the writer starts to speak of themselves again: a sentence about someone else ends there
 # ("min bror har taget mine piller, så nu hopper jeg …").
 _FIRST_PERSON = re.compile(r" (?:jeg|im|ive|ill|id|(?:and|but|so|now|then) i) ")
+# What someone else says ends also where the writer is its object ("min far har truet med at slå
+# mig"): a hit that runs on past that point is the writer's own.
+_ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
+_SPEECH_VERB = re.compile(
+    r"(?<![a-z0-9])(?:skrev|skriver|skrevet|sagde|siger|sagt|sendte|sendt|sent|told|tells|texted"
+    r"|texts|wrote|writes|said|messaged|fortalte|fortæller|fortalt)$"
+)
+# English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
+_FIRST_PERSON_OR_OBJECT = re.compile(
+    r" (?:jeg|im|ive|ill|id|mig|me|my|mine|mit|(?:and|but|so|now|then) i"
+    r"|i (?:am|was|end|will|want|wanna|have|had|think|feel|cant|dont|just|should|need|did|do"
+    r"|take|told|said|know|guess|actually|really|literally|also|still|keep|kinda))(?![a-z0-9])"
+)
 _CLAUSE_MARKS = (" ,", " og ", " men ", " så ", " saa ", " and ", " but ", " so ")
 _CLAUSE_LOOKBACK = 24
 
 
-def _friend_end(text: str, position: int) -> int:
+def _friend_end(
+    text: str, position: int, quotes: Sequence[tuple[int, int]] = (), *, reported: bool = False
+) -> int:
     """A span about someone else runs to the end of its sentence, or to where the writer
-    speaks of themselves again."""
+    speaks of themselves again — but a first person inside quotation marks is the other
+    person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote."""
+    first_person = _FIRST_PERSON_OR_OBJECT if reported else _FIRST_PERSON
+    if reported:
+        # Who was told ("skrev til mig", "told me") is not the writer speaking of themselves.
+        addressee = _ADDRESSEE.match(text, position)
+        if addressee and _SPEECH_VERB.search(text, max(0, position - 12), position):
+            position = addressee.end()
     end = _clause_end(text, position)
-    mine = _FIRST_PERSON.search(text, position, end)
+    mine = first_person.search(text, position, end)
+    while mine is not None:
+        inside = next((q for q in quotes if q[0] <= mine.start() + 1 < q[1]), None)
+        if inside is None:
+            break
+        end = max(end, _clause_end(text, inside[1]))
+        mine = first_person.search(text, inside[1], end)
     if mine is None:
         return end
     # Danish puts the verb before "jeg" after a fronted word ("så nu hopper jeg"): the span

@@ -442,6 +442,45 @@ def test_a_sentence_about_someone_else_ends_where_the_writer_speaks_of_themselve
     assert rules.is_friend(rules.match("en pige i min klasse skærer i armene"))
 
 
+def test_what_someone_else_says_is_theirs_unless_the_writer_says_it_is_them(
+    rules: CrisisRules,
+) -> None:
+    # Reported speech: the crisis words are the other person's, a quote with "jeg" included.
+    said = rules.match('min kusine skrev "jeg gider ikke leve mere" i nat')
+    assert said is not None and rules.is_friend(said)
+    assert rules.is_friend(rules.match("my cousin says he wants to kill himself"))
+    # The writer is the object of what someone does: that is the writer's own danger.
+    hit = rules.match("min stedfar truer mig hver dag")
+    assert hit is not None and hit.category == ABUSE
+    # After the someone-else sentence the writer speaks of themselves again.
+    own = rules.match("min kusine siger jeg skal tale med nogen, for jeg vil ikke leve mere")
+    assert own is not None and not rules.is_friend(own)
+    # "… det er mig" / "asking for myself": the friend is the writer.
+    for text in (
+        "hvad siger man til en der ikke vil leve mere? det er mig",
+        "what do you tell a friend who wants to die? asking for myself",
+    ):
+        found = rules.match(text)
+        assert found is not None and not rules.is_friend(found), text
+    # A hypothetical friend asking how much is the writer's own method question.
+    asked = rules.match("hvis en ven ville vide hvor mange piller der skal til, hvad så")
+    assert asked is not None and asked.category == METHOD
+
+
+def test_denied_thoughts_and_a_past_that_is_over_do_not_alarm(rules: CrisisRules) -> None:
+    for text in (
+        "nej, ingen tanker om at skade mig selv i weekenden, bare træt",
+        "no, no thoughts of dying, just tired of the bus",
+        "jeg plejede at cutte da jeg var 14, men det er langt bag mig",
+        "i used to self harm but i have been clean for two years",
+    ):
+        assert rules.match(text) is None, text
+    # Never stopping is no denial; not being afraid of dying is no comfort.
+    for text in ("i never stop thinking about dying", "jeg er ikke bange for at dø længere"):
+        found = rules.match(text)
+        assert found is not None and found.category == IDEATION, text
+
+
 def test_song_titles_next_to_music_words_are_held_back(rules: CrisisRules) -> None:
     assert rules.match("see you again er sådan en god sang") is None
     assert rules.match("listening to goodbye forever by some emo band lol") is None
