@@ -24,7 +24,7 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_screen
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 CRISIS = ROOT / "dialogs" / "crisis"
-SPLITS = ("tuning", "training", "heldout", "heldout_2", "heldout_3", "heldout_4")
+SPLITS = ("tuning", "training", "heldout", "heldout_2", "heldout_3", "heldout_4", "heldout_5")
 # What the screen is built from: rules are written against tuning, the model learns from both.
 BUILT_FROM = ("tuning", "training")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
@@ -280,8 +280,30 @@ HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
 # measured on them before): heldout 80/81 and 3/41 (rules alone 79/81, 1/41); heldout_2 225/229
 # and 5/135 (rules alone 217/229, 4/135); heldout_3 188/197 = 95.4 % and 4/83 = 4.8 % (rules
 # alone 157/197 = 79.7 %, 3/83), friend as own 4/26.
+# After rule round 7 (a helper who saw the tuning and training splits and these tests' printed
+# figures, never a held-out sentence) and the model with log-count scaling, at a5eaa10: heldout
+# 80/81 and 2/41; heldout_2 223/229 and 4/135; heldout_3 189/197 and 3/83, friend as own 1/26;
+# heldout_4 196/207 = 94.7 % and 2/94 = 2.1 %, friend as own 0/30 (the rules alone 154/207).
 HELD_OUT_4_BELOW_TARGET = pytest.mark.xfail(
     strict=True, reason="blind held-out split 4 below the issue-15 targets (see the comment above)"
+)
+
+
+# heldout_5 was written blind by a fifth helper (the same rules as heldout_3) and committed alone
+# (780a7c0); it is never trained on, tuned on or edited, and nobody who changed the screen has
+# seen it or its figures. Measured at 780a7c0 (rules of 9763f59, the 4-gram model trained on
+# 13,147 sentences): recall 187/208 = 89.9 % (passive wish 23/26, plan/intent 22/26, goodbyes
+# 23/26, self-harm 20/26, abuse/danger 22/26), false alarms 10/95 = 10.5 % (denials 5/19), all
+# of them the rules'; friend sentences taken as the writer's own 6/30; the rules alone 136/208 =
+# 65.4 %. Measured a second time at a5eaa10, after rule round 7 (friends, reported speech,
+# denials) and the log-count scaling: recall 194/208 = 93.3 % (passive wish 24/26, active
+# ideation 26/26, method 26/26, plan/intent 22/26, goodbyes 24/26, self-harm 23/26,
+# hopelessness/burden 26/26, abuse/danger 23/26); false alarms 6/95 = 6.3 % (idiom 0/19,
+# news/school 1/19, song quotes 1/19, everyday 1/19, denials 3/19); friend sentences taken as
+# the writer's own 0/30 (help-a-friend answer 27/30); method/plan hits with an acute category
+# 48/48. The rules alone: 139/208 = 66.8 %, the same false alarms. Strict, like above.
+HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 5 below the issue-15 targets (see the comment above)"
 )
 
 
@@ -293,6 +315,7 @@ HELD_OUT_4_BELOW_TARGET = pytest.mark.xfail(
         pytest.param("heldout_2", marks=HELD_OUT_2_BELOW_TARGET),
         pytest.param("heldout_3", marks=HELD_OUT_3_BELOW_TARGET),
         pytest.param("heldout_4", marks=HELD_OUT_4_BELOW_TARGET),
+        pytest.param("heldout_5", marks=HELD_OUT_5_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
