@@ -867,9 +867,9 @@ class CrisisRules:
         return self._model_text(scan, held, low_mood)
 
     def _held_back(self, scan: _Scan, quotes: list[tuple[int, int]]) -> _HeldBack:
-        """What no own-crisis rule may count, as a function (idioms and frames are only looked
-        for when asked: most texts have no rule hit), and the first friend rule with a hit.
-        The spans of sentences about someone else are found here, as every friend hit is."""
+        """What no own-crisis rule may count in this text (see _HeldBack; idioms and frames
+        are only looked for when asked: most texts have no rule hit), and the first friend
+        rule with a hit. The spans about someone else are found here, as every friend hit is."""
         excluded: list[list[tuple[int, int]]] = []
 
         def global_spans() -> list[tuple[int, int]]:
