@@ -928,14 +928,13 @@ class CrisisRules:
     def context_sensitive(self, text: str) -> bool:
         """Would a low mood answer just before change the outcome for this text? (Callers use
         it to look up the mood only when it matters.)"""
-        context_rules = [rule for rule in self._rules if rule.context]
-        if not context_rules:
+        if not self._context_rules:
             return False
         folded = self.prepare(text)
         if not folded:
             return False
         scan = _Scan(folded, self._gate)
-        return any(self._hits(rule, scan, list) for rule in context_rules)
+        return any(self._hits(rule, scan, list) for rule in self._context_rules)
 
     def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
         """The first own-crisis rule (in file order) with a hit outside every excluded idiom
@@ -962,8 +961,9 @@ class CrisisRules:
             # What the rules hold back (idioms, frames, someone else, phrases that count only
             # after a low mood answer) the model does not read.
             residue = self._model_text(scan, held, low_mood)
-            if self.model.flags(residue, low_mood=low_mood):
-                return CrisisMatch(category=self.model.category(residue), rule_id=MODEL_RULE_ID)
+            category = self.model.flagged_category(residue, low_mood=low_mood)
+            if category is not None:
+                return CrisisMatch(category=category, rule_id=MODEL_RULE_ID)
         return friend
 
     def _hits(
@@ -1158,7 +1158,8 @@ def _overlaps(span: tuple[int, int], others: Iterable[tuple[int, int]]) -> bool:
 
 # Where the writer starts to speak of themselves again: a sentence about someone else ends there
 # ("min bror har taget mine piller, så nu hopper jeg …").
-_FIRST_PERSON = re.compile(r" (?:jeg|im|ive|ill|id|(?:and|but|so|now|then) i) ")
+_SELF = r"jeg|im|ive|ill|id|(?:and|but|so|now|then) i"
+_FIRST_PERSON = re.compile(rf" (?:{_SELF}) ")
 # What someone else says ends also where the writer is its object ("min far har truet med at slå
 # mig"): a hit that runs on past that point is the writer's own.
 _ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
@@ -1168,7 +1169,7 @@ _SPEECH_VERB = re.compile(
 )
 # English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
 _FIRST_PERSON_OR_OBJECT = re.compile(
-    r" (?:jeg|im|ive|ill|id|mig|me|my|mine|mit|(?:and|but|so|now|then) i"
+    rf" (?:{_SELF}|mig|me|my|mine|mit"
     r"|i (?:am|was|end|will|want|wanna|have|had|think|feel|cant|dont|just|should|need|did|do"
     r"|take|told|said|know|guess|actually|really|literally|also|still|keep|kinda))(?![a-z0-9])"
 )

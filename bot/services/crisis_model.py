@@ -125,15 +125,16 @@ class CrisisModel:
         rows, count = self._rows(residue)
         return probability(self.bias, float(self.weights[rows].sum()), count)
 
-    def flags(self, residue: str, *, low_mood: bool = False) -> bool:
+    def flagged_category(self, residue: str, *, low_mood: bool = False) -> str | None:
+        """The most likely crisis category when the cleaned text scores at or above the
+        threshold (the lower one right after a low mood answer) and is long enough; else
+        None. The text's features are looked up once for both."""
         if not long_enough(residue):
-            return False
-        limit = self.threshold_low_mood if low_mood else self.threshold
-        return self.score(residue) >= limit
-
-    def category(self, residue: str) -> str:
-        """The most likely crisis category (asked only after :meth:`flags`)."""
+            return None
         rows, count = self._rows(residue)
+        limit = self.threshold_low_mood if low_mood else self.threshold
+        if probability(self.bias, float(self.weights[rows].sum()), count) < limit:
+            return None
         totals = self.category_bias + self.category_weights[rows].sum(axis=0) / math.sqrt(count)
         return self.categories[int(np.argmax(totals))]
 
