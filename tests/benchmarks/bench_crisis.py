@@ -21,11 +21,10 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.services.crisis_detection import CrisisRules, load_crisis_rules, load_crisis_screen
+from bot.services.crisis_detection import CrisisRules, load_crisis_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 CRISIS = ROOT / "dialogs" / "crisis"
-PHRASES = CRISIS / "phrases.yaml"
 CORPUS = ROOT / "tests" / "fixtures" / "crisis" / "tuning.tsv"
 LENGTH = 500
 
@@ -70,7 +69,7 @@ def main() -> None:
     started = time.perf_counter()
     screen = load_crisis_screen(CRISIS)
     print(f"load the rule file and the model (ms): {(time.perf_counter() - started) * 1000:.0f}")
-    screens = {"rules and model": screen, "rules alone": load_crisis_rules(PHRASES)}
+    screens = {"rules and model": screen, "rules alone": screen.with_model(None)}
     for name, texts in _messages().items():
         for which, rules in screens.items():
             median, p95, cpu = _measure(rules, texts, args.rounds)
