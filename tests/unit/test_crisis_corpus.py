@@ -24,7 +24,16 @@ from bot.services.crisis_detection import CrisisRules, load_crisis_screen
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "fixtures" / "crisis"
 CRISIS = ROOT / "dialogs" / "crisis"
-SPLITS = ("tuning", "training", "heldout", "heldout_2", "heldout_3", "heldout_4", "heldout_5")
+SPLITS = (
+    "tuning",
+    "training",
+    "heldout",
+    "heldout_2",
+    "heldout_3",
+    "heldout_4",
+    "heldout_5",
+    "heldout_6",
+)
 # What the screen is built from: rules are written against tuning, the model learns from both.
 BUILT_FROM = ("tuning", "training")
 COLUMNS = ["text", "label", "category", "language", "context", "split"]
@@ -307,6 +316,21 @@ HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+# heldout_6 was written blind by a sixth helper (the same rules as heldout_3: 333 sentences, 26 per
+# crisis category, 19 per kind of hard negative, 30 about a friend) and committed alone (5084d54);
+# it is never trained on, tuned on or edited, and nobody who changes the screen sees it. Measured
+# once, at c2803f8 (rules of round 7, the model with log-count scaling): recall 193/208 = 92.8 %
+# (passive wish 25/26, active ideation 25/26, method 26/26, plan/intent 24/26, goodbyes 26/26,
+# self-harm 21/26, hopelessness/burden 24/26, abuse/danger 22/26); false alarms 10/95 = 10.5 %
+# (idiom 2/19, news/school 3/19, song quotes 2/19, everyday 2/19, denials 1/19), every one of
+# them the rules'; friend sentences taken as the writer's own 2/30 (help-a-friend answer 19/30);
+# method/plan hits with an acute category 44/50. The rules alone: 126/208 = 60.6 %, the same
+# false alarms, friend as own 1/30. Strict, like above.
+HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 6 below the issue-15 targets (see the comment above)"
+)
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -316,6 +340,7 @@ HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
         pytest.param("heldout_3", marks=HELD_OUT_3_BELOW_TARGET),
         pytest.param("heldout_4", marks=HELD_OUT_4_BELOW_TARGET),
         pytest.param("heldout_5", marks=HELD_OUT_5_BELOW_TARGET),
+        pytest.param("heldout_6", marks=HELD_OUT_6_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
