@@ -313,7 +313,7 @@ class _Compiler:
             if not items:
                 raise CrisisRulesError(f"{where}: unknown word set ${name}")
             compiled = [self.parts(item, f"sets/{name}", allow_sets=False) for item in items]
-            bodies = sorted({c.body for c in compiled}, key=len, reverse=True)
+            bodies = sorted(dict.fromkeys(c.body for c in compiled), key=len, reverse=True)
             self._sets[name] = (
                 "(?:" + "|".join(bodies) + ")",
                 _union(c.anchors for c in compiled),

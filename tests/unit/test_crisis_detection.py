@@ -5,6 +5,9 @@ each must get. The measured corpus is in test_crisis_corpus.py; speed is a bench
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -486,3 +489,33 @@ def test_song_titles_next_to_music_words_are_held_back(rules: CrisisRules) -> No
     assert rules.match("listening to goodbye forever by some emo band lol") is None
     assert rules.match("listening to sad songs on repeat because i want to die") is not None
     assert rules.match("jeg hører stemmer der siger jeg skal dø af det") is not None
+
+
+_PATTERN_SOURCES = """
+import sys
+from bot.services.crisis_detection import CrisisRules
+words = [f"ord{letter}{letter}" for letter in "bcdfghjklmnpqrstvwxz"]
+rules = CrisisRules.from_mapping(
+    {"sets": {"w": words}, "categories": {"active_ideation": {"rules": [
+        {"id": "r", "phrases": ["vil ~3 $w"]}]}}}
+)
+sys.stdout.write(rules._rules[0].phrases[0].pattern.pattern)
+"""
+
+
+def test_compiled_rules_are_the_same_in_every_process() -> None:
+    # A word set's alternatives of equal length once came out in the order of Python's string
+    # hashes, which differ per process: a frame with a gap could then end at another word, and
+    # the text the model reads differed between the bot and the trainer.
+    sources = {
+        subprocess.run(
+            [sys.executable, "-c", _PATTERN_SOURCES],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(sources) == 1
+    assert "(?:oo?rr?dd?bb?|oo?rr?dd?cc?|oo?rr?dd?ff?|" in next(iter(sources))  # the file order
