@@ -40,7 +40,6 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -417,39 +416,44 @@ class _Compiler:
 
 class _Gate:
     """Which phrases can match a text at all. Each phrase is filed under the skeletons of its
-    most selective word, and needs every one of its words ("needs", numbered once for all
-    phrases) to have a skeleton in the text."""
+    most selective word, and needs every one of its words ("needs", one bit each, numbered once
+    for all phrases) to have a skeleton in the text."""
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        self._files: dict[str, list[tuple[int, frozenset[int]]]] = {}
-        self._needs_of_key: dict[str, list[int]] = {}
+        self._files: dict[str, list[tuple[int, int]]] = {}
+        self._needs_of_key: dict[str, int] = {}
         numbers: dict[frozenset[str], int] = {}
         for phrase in phrases:
             if not phrase.required:
                 continue
-            needs = set()
+            needs = 0
             for need in phrase.required:
                 if need not in numbers:
                     numbers[need] = len(numbers)
                     for key in need:
-                        self._needs_of_key.setdefault(key, []).append(numbers[need])
-                needs.add(numbers[need])
-            entry = (id(phrase), frozenset(needs))
+                        self._needs_of_key[key] = (
+                            self._needs_of_key.get(key, 0) | 1 << numbers[need]
+                        )
+                needs |= 1 << numbers[need]
+            entry = (id(phrase), needs)
             for key in min(phrase.required, key=len):
                 self._files.setdefault(key, []).append(entry)
 
     def possible(self, keys: Iterable[str]) -> set[int]:
         """The ids of the phrases that every word of can be found among these keys."""
-        keys = list(keys)
-        met: set[int] = set()
-        for key in keys:
-            met.update(self._needs_of_key.get(key, ()))
-        found: set[int] = set()
-        for key in keys:
-            for phrase_id, needs in self._files.get(key, ()):
-                if phrase_id not in found and needs <= met:
-                    found.add(phrase_id)
-        return found
+        keys = set(keys)
+        met = 0
+        needs_of_key = self._needs_of_key
+        for key in keys & needs_of_key.keys():
+            met |= needs_of_key[key]
+        unmet = ~met
+        files = self._files
+        return {
+            phrase_id
+            for key in keys & files.keys()
+            for phrase_id, needs in files[key]
+            if not needs & unmet
+        }
 
 
 def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
@@ -463,7 +467,6 @@ def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
 
 _VOWELS = frozenset("aeiouy")
 _ANCHOR_LETTERS = 3
-_ALL_WORDS = "*"
 
 
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
@@ -521,29 +524,28 @@ def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
 
 
 class _Scan:
-    """One text being checked: where each word starts, keyed by the first one, two and three
-    letters of its skeleton, and which phrases can match at all (every word they need is
-    there)."""
+    """One text being checked: which words have each key (the first one, two and three letters
+    of their skeleton) as a bitmask of word numbers, and which phrases can match at all (every
+    word they need is there)."""
 
     def __init__(self, folded: str, gate: _Gate) -> None:
         self.text = folded
-        starts: dict[str, list[int]] = {}
-        everywhere: list[int] = []
+        self._word_starts: list[int] = []
+        word_masks: dict[str, int] = {}
         position = 0
-        for word in folded.split(" "):
-            starts.setdefault(word, []).append(position)
-            everywhere.append(position)
+        for number, word in enumerate(folded.split(" ")):
+            self._word_starts.append(position)
+            word_masks[word] = word_masks.get(word, 0) | 1 << number
             position += len(word) + 1
-        # Word number of each word start (for the last-word window in _find).
-        self.word_no = {start: number for number, start in enumerate(everywhere)}
-        index: dict[str, list[int]] = {_ALL_WORDS: everywhere}
-        for word, positions in starts.items():
+        self._all = (1 << len(self._word_starts)) - 1
+        index: dict[str, int] = {}
+        for word, mask in word_masks.items():
             for key in _prefixes(word):
-                index.setdefault(key, []).extend(positions)
-        self.index = index
-        # Sorted word numbers of the words under a set of keys, and where phrases with the
-        # same anchors and last word can start (both shared by many phrases).
-        self.numbers: dict[frozenset[str], list[int]] = {}
+                index[key] = index.get(key, 0) | mask
+        self._index = index
+        # The words under a set of keys, and where phrases with the same anchors and last word
+        # can start (both shared by many phrases).
+        self._masks: dict[frozenset[str], int] = {}
         self._starts: dict[tuple[frozenset[str] | None, frozenset[str] | None, int], list[int]]
         self._starts = {}
         self.possible = gate.possible(index)
@@ -557,20 +559,32 @@ class _Scan:
             found = self._starts[key] = self._find_starts(phrase)
         return found
 
+    def _mask(self, keys: frozenset[str]) -> int:
+        mask = self._masks.get(keys)
+        if mask is None:
+            mask = 0
+            index = self._index
+            for key in keys & index.keys():
+                mask |= index[key]
+            self._masks[keys] = mask
+        return mask
+
     def _find_starts(self, phrase: _Phrase) -> list[int]:
-        index = self.index
-        if phrase.anchors is None:
-            positions: list[int] = index[_ALL_WORDS]
-        else:
-            positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
-        if phrase.last is not None and len(positions) > 1:
-            word_no = self.word_no
-            ends = self.numbers.get(phrase.last)
-            if ends is None:
-                ends = sorted({word_no[p] for key in phrase.last for p in index.get(key, ())})
-                self.numbers[phrase.last] = ends
-            positions = [p for p in positions if _within(ends, word_no[p], phrase.lead)]
-        return positions
+        mask = self._all if phrase.anchors is None else self._mask(phrase.anchors)
+        if phrase.last is not None and mask & (mask - 1):  # more than one start
+            ends = self._mask(phrase.last)
+            # Word n may start the phrase when a last word is at n … n + lead.
+            reach = ends
+            for shift in range(1, phrase.lead + 1):
+                reach |= ends >> shift
+            mask &= reach
+        starts = self._word_starts
+        found = []
+        while mask:
+            low = mask & -mask
+            found.append(starts[low.bit_length() - 1])
+            mask ^= low
+        return found
 
 
 def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
@@ -608,12 +622,6 @@ def _unquote(folded: str) -> tuple[str, list[tuple[int, int]]]:
         kept.append(word)
         position += len(word) + 1
     return " ".join(kept), spans
-
-
-def _within(sorted_numbers: Sequence[int], start: int, lead: int) -> bool:
-    """Is one of the sorted word numbers in [start, start + lead]?"""
-    at = bisect_left(sorted_numbers, start)
-    return at < len(sorted_numbers) and sorted_numbers[at] <= start + lead
 
 
 def _compile_regex(source: str, where: str) -> re.Pattern[str]:
