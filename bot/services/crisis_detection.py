@@ -143,6 +143,12 @@ def normalise_text(text: str) -> str:
     word ``.`` and a comma the word ``,``; everything else becomes a space; a letter repeated
     three or more times is cut to two ("diiiie" → "diie").
     """
+    return _fold(text, colons=False)
+
+
+def _fold(text: str, *, colons: bool) -> str:
+    """normalise_text; ``colons``: a colon ending a sentence stays the word ``:`` (see
+    CrisisRules._prepare, which makes it a ``.`` and remembers where it was)."""
     cleaned = _INVISIBLE.sub("", text).translate(_EMOJI)
     cleaned = unicodedata.normalize("NFKC", cleaned).casefold().translate(_DANISH)
     if not cleaned.isascii():
@@ -155,10 +161,10 @@ def normalise_text(text: str) -> str:
     words: list[str] = []
     for token in _TOKEN.findall(cleaned):
         if token[0] in _MARKS:
-            mark = "," if token[0] == "," else "."
+            mark = "," if token == "," else ":" if colons and token == ":" else "."
             if words and words[-1] in _MARKS:
-                if mark == ".":
-                    words[-1] = "."
+                if mark != ",":
+                    words[-1] = mark
             elif words:
                 words.append(mark)
         else:
@@ -525,11 +531,20 @@ def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
 
 class _Scan:
     """One text being checked: which words have each key (the first one, two and three letters
-    of their skeleton) as a bitmask of word numbers, and which phrases can match at all (every
-    word they need is there)."""
+    of their skeleton) as a bitmask of word numbers, which phrases can match at all (every
+    word they need is there), and its quotes and colons."""
 
-    def __init__(self, folded: str, gate: _Gate) -> None:
+    def __init__(
+        self,
+        folded: str,
+        gate: _Gate,
+        quotes: Sequence[tuple[int, int]] = (),
+        colons: frozenset[int] = frozenset(),
+    ) -> None:
         self.text = folded
+        # Quoted runs of words, and where a colon ended a sentence (see CrisisRules._prepare).
+        self.quotes = quotes
+        self.colons = colons
         self._word_starts: list[int] = []
         word_masks: dict[str, int] = {}
         position = 0
@@ -819,24 +834,32 @@ class CrisisRules:
         """The text as the rules see it (cleaned and canonical). For tests and staff tools."""
         return self._prepare(text)[0]
 
-    def _prepare(self, text: str) -> tuple[str, list[tuple[int, int]]]:
-        folded = normalise_text(text)
+    def _prepare(self, text: str) -> tuple[str, list[tuple[int, int]], frozenset[int]]:
+        """The text as the rules see it, where its quoted runs of words are (see _unquote),
+        and where a colon ended a sentence (it reads as any sentence end; a colon after
+        someone else's speech verb starts what they said: see _friend_end)."""
+        folded = _fold(text, colons=True)
         if not folded:
-            return folded, []
-        return _unquote(self._canon.apply(folded))
+            return folded, [], frozenset()
+        folded, quotes = _unquote(self._canon.apply(folded))
+        if " : " not in folded:
+            return folded, quotes, frozenset()
+        colons = frozenset(found.start() for found in _COLON.finditer(folded))
+        return folded.replace(" : ", " . "), quotes, colons
+
+    def _scan(self, text: str) -> _Scan | None:
+        folded, quotes, colons = self._prepare(text)
+        return _Scan(folded, self._gate, quotes, colons) if folded else None
 
     def frames(self, text: str) -> tuple[str, ...]:
         """The names of the frames that hold back part of this text ("denial", "past",
         "quote" …) — for tests and staff tools; like a match, it names no words."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return ()
-        scan = _Scan(folded, self._gate)
-        return tuple(dict.fromkeys(name for name, _ in self._frame_spans(scan, quotes)))
+        return tuple(dict.fromkeys(name for name, _ in self._frame_spans(scan)))
 
-    def _frame_spans(
-        self, scan: _Scan, quotes: list[tuple[int, int]]
-    ) -> list[tuple[str, tuple[int, int]]]:
+    def _frame_spans(self, scan: _Scan) -> list[tuple[str, tuple[int, int]]]:
         text = scan.text
         spans: list[tuple[str, tuple[int, int]]] = []
         for frame in self._frames:
@@ -854,11 +877,11 @@ class CrisisRules:
                     continue
                 spans.append((frame.name, (start, end)))
         if (
-            quotes
+            scan.quotes
             and any(True for _ in _find(self._quotes.cues, scan))
             and not any(True for _ in _find(self._quotes.unless, scan))
         ):
-            spans += [("quote", span) for span in quotes]
+            spans += [("quote", span) for span in scan.quotes]
         return spans
 
     def residue(self, text: str, *, low_mood: bool = False) -> str:
@@ -867,14 +890,12 @@ class CrisisRules:
         else, and — unless a low mood answer came just before — the everyday phrases that count
         only in that context ("jeg giver op"). What is left is what the trained model reads
         (see crisis_model.py)."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return ""
-        scan = _Scan(folded, self._gate)
-        held = self._held_back(scan, quotes)
-        return self._model_text(scan, held, low_mood)
+        return self._model_text(scan, self._held_back(scan), low_mood)
 
-    def _held_back(self, scan: _Scan, quotes: list[tuple[int, int]]) -> _HeldBack:
+    def _held_back(self, scan: _Scan) -> _HeldBack:
         """What no own-crisis rule may count in this text (see _HeldBack; idioms and frames
         are only looked for when asked: most texts have no rule hit), and the first friend
         rule with a hit. The spans about someone else are found here, as every friend hit is."""
@@ -883,8 +904,8 @@ class CrisisRules:
         def global_spans() -> list[tuple[int, int]]:
             if not excluded:
                 spans = list(_find(self._global_excludes, scan))
-                if self._frames or quotes:
-                    spans += [span for _, span in self._frame_spans(scan, quotes)]
+                if self._frames or scan.quotes:
+                    spans += [span for _, span in self._frame_spans(scan)]
                 excluded.append(spans)
             return excluded[0]
 
@@ -892,12 +913,12 @@ class CrisisRules:
         friend: CrisisMatch | None = None
         for rule in self._friend_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _friend_end(scan.text, end, quotes)))
+                friend_spans.append((start, _friend_end(scan, end)))
                 friend = friend or CrisisMatch(rule.category, rule.rule_id)
         reported: list[tuple[CrisisMatch, tuple[int, int]]] = []
         for rule in self._reported_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                span = (start, _friend_end(scan.text, end, quotes, reported=True))
+                span = (start, _friend_end(scan, end, reported=True))
                 reported.append((CrisisMatch(rule.category, rule.rule_id), span))
         if (friend_spans or reported) and any(True for _ in _find(self._reveals, scan)):
             friend_spans, friend, reported = [], None, []
@@ -938,20 +959,18 @@ class CrisisRules:
         it to look up the mood only when it matters.)"""
         if not self._context_rules:
             return False
-        folded = self.prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return False
-        scan = _Scan(folded, self._gate)
         return any(self._hits(rule, scan, list) for rule in self._context_rules)
 
     def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
         """The first own-crisis rule (in file order) with a hit outside every excluded idiom
         and outside every span about someone else; else the first friend rule; else None."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return None
-        scan = _Scan(folded, self._gate)
-        held = self._held_back(scan, quotes)
+        held = self._held_back(scan)
         theirs: CrisisMatch | None = None  # a hit inside what someone else says
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
@@ -1173,7 +1192,7 @@ _FIRST_PERSON = re.compile(rf" (?:{_SELF}) ")
 _ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
 _SPEECH_VERB = re.compile(
     r"(?<![a-z0-9])(?:skrev|skriver|skrevet|sagde|siger|sagt|sendte|sendt|sent|told|tells|texted"
-    r"|texts|wrote|writes|said|messaged|fortalte|fortæller|fortalt)$"
+    r"|texts|wrote|writes|said|messaged|fortalte|fortaeller|fortalt)$"
 )
 # English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
 _FIRST_PERSON_OR_OBJECT = re.compile(
@@ -1181,22 +1200,26 @@ _FIRST_PERSON_OR_OBJECT = re.compile(
     r"|i (?:am|was|end|will|want|wanna|have|had|think|feel|cant|dont|just|should|need|did|do"
     r"|take|told|said|know|guess|actually|really|literally|also|still|keep|kinda))(?![a-z0-9])"
 )
+_COLON = re.compile(r"(?<= ):(?= )")
 _CLAUSE_MARKS = (" ,", " og ", " men ", " så ", " saa ", " and ", " but ", " so ")
 _CLAUSE_LOOKBACK = 24
 
 
-def _friend_end(
-    text: str, position: int, quotes: Sequence[tuple[int, int]] = (), *, reported: bool = False
-) -> int:
+def _friend_end(scan: _Scan, position: int, *, reported: bool = False) -> int:
     """A span about someone else runs to the end of its sentence, or to where the writer
     speaks of themselves again — but a first person inside quotation marks is the other
-    person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote."""
+    person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote. So does
+    what follows a colon after someone else's words ("hun skrev til mig: jeg har taget …"): the
+    sentence after it is what they said."""
+    text, quotes = scan.text, scan.quotes
     first_person = _FIRST_PERSON_OR_OBJECT if reported else _FIRST_PERSON
     if reported:
         # Who was told ("skrev til mig", "told me") is not the writer speaking of themselves.
         addressee = _ADDRESSEE.match(text, position)
         if addressee and _SPEECH_VERB.search(text, max(0, position - 12), position):
             position = addressee.end()
+        if position + 1 in scan.colons:
+            return _clause_end(text, position + 2)
     end = _clause_end(text, position)
     mine = first_person.search(text, position, end)
     while mine is not None:

@@ -519,3 +519,23 @@ def test_compiled_rules_are_the_same_in_every_process() -> None:
     }
     assert len(sources) == 1
     assert "(?:oo?rr?dd?bb?|oo?rr?dd?cc?|oo?rr?dd?ff?|" in next(iter(sources))  # the file order
+
+
+def test_what_follows_a_colon_after_someone_elses_words_is_theirs(rules: CrisisRules) -> None:
+    # The colon is read as the end of a sentence, but after a speech verb it starts what the
+    # other person said: their first person is not the writer's.
+    for text in (
+        "hun skrev til mig: jeg har taget alle mine piller",
+        "min veninde skrev: jeg vil ikke leve mere",
+        "my mate texted me: im going to kill myself tonight",
+    ):
+        found = rules.match(text)
+        assert found is not None and found.category == FRIEND, text
+    # Without a speech verb, or after a full stop, the writer speaks of themselves.
+    for text in (
+        "ved du hvad: jeg vil ikke leve mere",
+        "min ven skrev til mig. jeg vil ikke leve mere",
+        "hun skrev til mig: jeg har taget alle mine piller. og jeg vil ikke leve mere",
+    ):
+        found = rules.match(text)
+        assert found is not None and found.category != FRIEND, text
