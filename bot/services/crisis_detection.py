@@ -40,7 +40,6 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -144,6 +143,12 @@ def normalise_text(text: str) -> str:
     word ``.`` and a comma the word ``,``; everything else becomes a space; a letter repeated
     three or more times is cut to two ("diiiie" → "diie").
     """
+    return _fold(text, colons=False)
+
+
+def _fold(text: str, *, colons: bool) -> str:
+    """normalise_text; ``colons``: a colon ending a sentence stays the word ``:`` (see
+    CrisisRules._prepare, which makes it a ``.`` and remembers where it was)."""
     cleaned = _INVISIBLE.sub("", text).translate(_EMOJI)
     cleaned = unicodedata.normalize("NFKC", cleaned).casefold().translate(_DANISH)
     if not cleaned.isascii():
@@ -156,10 +161,10 @@ def normalise_text(text: str) -> str:
     words: list[str] = []
     for token in _TOKEN.findall(cleaned):
         if token[0] in _MARKS:
-            mark = "," if token[0] == "," else "."
+            mark = "," if token == "," else ":" if colons and token == ":" else "."
             if words and words[-1] in _MARKS:
-                if mark == ".":
-                    words[-1] = "."
+                if mark != ",":
+                    words[-1] = mark
             elif words:
                 words.append(mark)
         else:
@@ -417,39 +422,44 @@ class _Compiler:
 
 class _Gate:
     """Which phrases can match a text at all. Each phrase is filed under the skeletons of its
-    most selective word, and needs every one of its words ("needs", numbered once for all
-    phrases) to have a skeleton in the text."""
+    most selective word, and needs every one of its words ("needs", one bit each, numbered once
+    for all phrases) to have a skeleton in the text."""
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        self._files: dict[str, list[tuple[int, frozenset[int]]]] = {}
-        self._needs_of_key: dict[str, list[int]] = {}
+        self._files: dict[str, list[tuple[int, int]]] = {}
+        self._needs_of_key: dict[str, int] = {}
         numbers: dict[frozenset[str], int] = {}
         for phrase in phrases:
             if not phrase.required:
                 continue
-            needs = set()
+            needs = 0
             for need in phrase.required:
                 if need not in numbers:
                     numbers[need] = len(numbers)
                     for key in need:
-                        self._needs_of_key.setdefault(key, []).append(numbers[need])
-                needs.add(numbers[need])
-            entry = (id(phrase), frozenset(needs))
+                        self._needs_of_key[key] = (
+                            self._needs_of_key.get(key, 0) | 1 << numbers[need]
+                        )
+                needs |= 1 << numbers[need]
+            entry = (id(phrase), needs)
             for key in min(phrase.required, key=len):
                 self._files.setdefault(key, []).append(entry)
 
     def possible(self, keys: Iterable[str]) -> set[int]:
         """The ids of the phrases that every word of can be found among these keys."""
-        keys = list(keys)
-        met: set[int] = set()
-        for key in keys:
-            met.update(self._needs_of_key.get(key, ()))
-        found: set[int] = set()
-        for key in keys:
-            for phrase_id, needs in self._files.get(key, ()):
-                if phrase_id not in found and needs <= met:
-                    found.add(phrase_id)
-        return found
+        keys = set(keys)
+        met = 0
+        needs_of_key = self._needs_of_key
+        for key in keys & needs_of_key.keys():
+            met |= needs_of_key[key]
+        unmet = ~met
+        files = self._files
+        return {
+            phrase_id
+            for key in keys & files.keys()
+            for phrase_id, needs in files[key]
+            if not needs & unmet
+        }
 
 
 def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
@@ -463,7 +473,6 @@ def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
 
 _VOWELS = frozenset("aeiouy")
 _ANCHOR_LETTERS = 3
-_ALL_WORDS = "*"
 
 
 _DROP_VOWELS = str.maketrans("", "", "aeiouy")
@@ -521,31 +530,40 @@ def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
 
 
 class _Scan:
-    """One text being checked: where each word starts, keyed by the first one, two and three
-    letters of its skeleton, and which phrases can match at all (every word they need is
-    there)."""
+    """One text being checked: which words have each key (the first one, two and three letters
+    of their skeleton) as a bitmask of word numbers, which phrases can match at all (every
+    word they need is there), and its quotes and colons."""
 
-    def __init__(self, folded: str, gate: _Gate) -> None:
+    def __init__(
+        self,
+        folded: str,
+        gate: _Gate,
+        quotes: Sequence[tuple[int, int]] = (),
+        colons: frozenset[int] = frozenset(),
+    ) -> None:
         self.text = folded
-        starts: dict[str, list[int]] = {}
-        everywhere: list[int] = []
+        # Quoted runs of words, and where a colon ended a sentence (see CrisisRules._prepare).
+        self.quotes = quotes
+        self.colons = colons
+        self._word_starts: list[int] = []
+        word_masks: dict[str, int] = {}
         position = 0
-        for word in folded.split(" "):
-            starts.setdefault(word, []).append(position)
-            everywhere.append(position)
+        for number, word in enumerate(folded.split(" ")):
+            self._word_starts.append(position)
+            word_masks[word] = word_masks.get(word, 0) | 1 << number
             position += len(word) + 1
-        # Word number of each word start (for the last-word window in _find).
-        self.word_no = {start: number for number, start in enumerate(everywhere)}
-        index: dict[str, list[int]] = {_ALL_WORDS: everywhere}
-        for word, positions in starts.items():
+        self._all = (1 << len(self._word_starts)) - 1
+        index: dict[str, int] = {}
+        for word, mask in word_masks.items():
             for key in _prefixes(word):
-                index.setdefault(key, []).extend(positions)
-        self.index = index
-        # Sorted word numbers of the words under a set of keys, and where phrases with the
-        # same anchors and last word can start (both shared by many phrases).
-        self.numbers: dict[frozenset[str], list[int]] = {}
+                index[key] = index.get(key, 0) | mask
+        self._index = index
+        # The words under a set of keys, and where phrases with the same anchors and last word
+        # can start (both shared by many phrases).
+        self._masks: dict[frozenset[str], int] = {}
         self._starts: dict[tuple[frozenset[str] | None, frozenset[str] | None, int], list[int]]
         self._starts = {}
+        self._lists: dict[int, list[int]] = {}  # the word starts of a bitmask
         self.possible = gate.possible(index)
 
     def starts(self, phrase: _Phrase) -> list[int]:
@@ -557,20 +575,34 @@ class _Scan:
             found = self._starts[key] = self._find_starts(phrase)
         return found
 
+    def _mask(self, keys: frozenset[str]) -> int:
+        mask = self._masks.get(keys)
+        if mask is None:
+            mask = 0
+            index = self._index
+            for key in keys & index.keys():
+                mask |= index[key]
+            self._masks[keys] = mask
+        return mask
+
     def _find_starts(self, phrase: _Phrase) -> list[int]:
-        index = self.index
-        if phrase.anchors is None:
-            positions: list[int] = index[_ALL_WORDS]
-        else:
-            positions = sorted({p for anchor in phrase.anchors for p in index.get(anchor, ())})
-        if phrase.last is not None and len(positions) > 1:
-            word_no = self.word_no
-            ends = self.numbers.get(phrase.last)
-            if ends is None:
-                ends = sorted({word_no[p] for key in phrase.last for p in index.get(key, ())})
-                self.numbers[phrase.last] = ends
-            positions = [p for p in positions if _within(ends, word_no[p], phrase.lead)]
-        return positions
+        mask = self._all if phrase.anchors is None else self._mask(phrase.anchors)
+        if phrase.last is not None and mask & (mask - 1):  # more than one start
+            ends = self._mask(phrase.last)
+            # Word n may start the phrase when a last word is at n … n + lead.
+            reach = ends
+            for shift in range(1, phrase.lead + 1):
+                reach |= ends >> shift
+            mask &= reach
+        found = self._lists.get(mask)
+        if found is None:
+            found = self._lists[mask] = []
+            starts, rest = self._word_starts, mask
+            while rest:
+                low = rest & -rest
+                found.append(starts[low.bit_length() - 1])
+                rest ^= low
+        return found
 
 
 def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
@@ -608,12 +640,6 @@ def _unquote(folded: str) -> tuple[str, list[tuple[int, int]]]:
         kept.append(word)
         position += len(word) + 1
     return " ".join(kept), spans
-
-
-def _within(sorted_numbers: Sequence[int], start: int, lead: int) -> bool:
-    """Is one of the sorted word numbers in [start, start + lead]?"""
-    at = bisect_left(sorted_numbers, start)
-    return at < len(sorted_numbers) and sorted_numbers[at] <= start + lead
 
 
 def _compile_regex(source: str, where: str) -> re.Pattern[str]:
@@ -811,24 +837,32 @@ class CrisisRules:
         """The text as the rules see it (cleaned and canonical). For tests and staff tools."""
         return self._prepare(text)[0]
 
-    def _prepare(self, text: str) -> tuple[str, list[tuple[int, int]]]:
-        folded = normalise_text(text)
+    def _prepare(self, text: str) -> tuple[str, list[tuple[int, int]], frozenset[int]]:
+        """The text as the rules see it, where its quoted runs of words are (see _unquote),
+        and where a colon ended a sentence (it reads as any sentence end; a colon after
+        someone else's speech verb starts what they said: see _friend_end)."""
+        folded = _fold(text, colons=True)
         if not folded:
-            return folded, []
-        return _unquote(self._canon.apply(folded))
+            return folded, [], frozenset()
+        folded, quotes = _unquote(self._canon.apply(folded))
+        if " : " not in folded:
+            return folded, quotes, frozenset()
+        colons = frozenset(found.start() for found in _COLON.finditer(folded))
+        return folded.replace(" : ", " . "), quotes, colons
+
+    def _scan(self, text: str) -> _Scan | None:
+        folded, quotes, colons = self._prepare(text)
+        return _Scan(folded, self._gate, quotes, colons) if folded else None
 
     def frames(self, text: str) -> tuple[str, ...]:
         """The names of the frames that hold back part of this text ("denial", "past",
         "quote" …) — for tests and staff tools; like a match, it names no words."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return ()
-        scan = _Scan(folded, self._gate)
-        return tuple(dict.fromkeys(name for name, _ in self._frame_spans(scan, quotes)))
+        return tuple(dict.fromkeys(name for name, _ in self._frame_spans(scan)))
 
-    def _frame_spans(
-        self, scan: _Scan, quotes: list[tuple[int, int]]
-    ) -> list[tuple[str, tuple[int, int]]]:
+    def _frame_spans(self, scan: _Scan) -> list[tuple[str, tuple[int, int]]]:
         text = scan.text
         spans: list[tuple[str, tuple[int, int]]] = []
         for frame in self._frames:
@@ -846,11 +880,11 @@ class CrisisRules:
                     continue
                 spans.append((frame.name, (start, end)))
         if (
-            quotes
+            scan.quotes
             and any(True for _ in _find(self._quotes.cues, scan))
             and not any(True for _ in _find(self._quotes.unless, scan))
         ):
-            spans += [("quote", span) for span in quotes]
+            spans += [("quote", span) for span in scan.quotes]
         return spans
 
     def residue(self, text: str, *, low_mood: bool = False) -> str:
@@ -859,14 +893,12 @@ class CrisisRules:
         else, and — unless a low mood answer came just before — the everyday phrases that count
         only in that context ("jeg giver op"). What is left is what the trained model reads
         (see crisis_model.py)."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return ""
-        scan = _Scan(folded, self._gate)
-        held = self._held_back(scan, quotes)
-        return self._model_text(scan, held, low_mood)
+        return self._model_text(scan, self._held_back(scan), low_mood)
 
-    def _held_back(self, scan: _Scan, quotes: list[tuple[int, int]]) -> _HeldBack:
+    def _held_back(self, scan: _Scan) -> _HeldBack:
         """What no own-crisis rule may count in this text (see _HeldBack; idioms and frames
         are only looked for when asked: most texts have no rule hit), and the first friend
         rule with a hit. The spans about someone else are found here, as every friend hit is."""
@@ -875,8 +907,8 @@ class CrisisRules:
         def global_spans() -> list[tuple[int, int]]:
             if not excluded:
                 spans = list(_find(self._global_excludes, scan))
-                if self._frames or quotes:
-                    spans += [span for _, span in self._frame_spans(scan, quotes)]
+                if self._frames or scan.quotes:
+                    spans += [span for _, span in self._frame_spans(scan)]
                 excluded.append(spans)
             return excluded[0]
 
@@ -884,12 +916,12 @@ class CrisisRules:
         friend: CrisisMatch | None = None
         for rule in self._friend_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                friend_spans.append((start, _friend_end(scan.text, end, quotes)))
+                friend_spans.append((start, _friend_end(scan, end)))
                 friend = friend or CrisisMatch(rule.category, rule.rule_id)
         reported: list[tuple[CrisisMatch, tuple[int, int]]] = []
         for rule in self._reported_rules:
             for start, end in self._hits(rule, scan, global_spans):
-                span = (start, _friend_end(scan.text, end, quotes, reported=True))
+                span = (start, _friend_end(scan, end, reported=True))
                 reported.append((CrisisMatch(rule.category, rule.rule_id), span))
         if (friend_spans or reported) and any(True for _ in _find(self._reveals, scan)):
             friend_spans, friend, reported = [], None, []
@@ -930,20 +962,18 @@ class CrisisRules:
         it to look up the mood only when it matters.)"""
         if not self._context_rules:
             return False
-        folded = self.prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return False
-        scan = _Scan(folded, self._gate)
         return any(self._hits(rule, scan, list) for rule in self._context_rules)
 
     def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
         """The first own-crisis rule (in file order) with a hit outside every excluded idiom
         and outside every span about someone else; else the first friend rule; else None."""
-        folded, quotes = self._prepare(text)
-        if not folded:
+        scan = self._scan(text)
+        if scan is None:
             return None
-        scan = _Scan(folded, self._gate)
-        held = self._held_back(scan, quotes)
+        held = self._held_back(scan)
         theirs: CrisisMatch | None = None  # a hit inside what someone else says
         for rule in self._own_rules:
             if rule.context == "low_mood" and not low_mood:
@@ -1165,7 +1195,7 @@ _FIRST_PERSON = re.compile(rf" (?:{_SELF}) ")
 _ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
 _SPEECH_VERB = re.compile(
     r"(?<![a-z0-9])(?:skrev|skriver|skrevet|sagde|siger|sagt|sendte|sendt|sent|told|tells|texted"
-    r"|texts|wrote|writes|said|messaged|fortalte|fortæller|fortalt)$"
+    r"|texts|wrote|writes|said|messaged|fortalte|fortaeller|fortalt)$"
 )
 # English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
 _FIRST_PERSON_OR_OBJECT = re.compile(
@@ -1173,22 +1203,26 @@ _FIRST_PERSON_OR_OBJECT = re.compile(
     r"|i (?:am|was|end|will|want|wanna|have|had|think|feel|cant|dont|just|should|need|did|do"
     r"|take|told|said|know|guess|actually|really|literally|also|still|keep|kinda))(?![a-z0-9])"
 )
+_COLON = re.compile(r"(?<= ):(?= )")
 _CLAUSE_MARKS = (" ,", " og ", " men ", " så ", " saa ", " and ", " but ", " so ")
 _CLAUSE_LOOKBACK = 24
 
 
-def _friend_end(
-    text: str, position: int, quotes: Sequence[tuple[int, int]] = (), *, reported: bool = False
-) -> int:
+def _friend_end(scan: _Scan, position: int, *, reported: bool = False) -> int:
     """A span about someone else runs to the end of its sentence, or to where the writer
     speaks of themselves again — but a first person inside quotation marks is the other
-    person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote."""
+    person speaking ("hun skrev "jeg orker ikke mere""): the span runs past the quote. So does
+    what follows a colon after someone else's words ("hun skrev til mig: jeg har taget …"): the
+    sentence after it is what they said."""
+    text, quotes = scan.text, scan.quotes
     first_person = _FIRST_PERSON_OR_OBJECT if reported else _FIRST_PERSON
     if reported:
         # Who was told ("skrev til mig", "told me") is not the writer speaking of themselves.
         addressee = _ADDRESSEE.match(text, position)
         if addressee and _SPEECH_VERB.search(text, max(0, position - 12), position):
             position = addressee.end()
+        if position + 1 in scan.colons:
+            return _clause_end(text, position + 2)
     end = _clause_end(text, position)
     mine = first_person.search(text, position, end)
     while mine is not None:
