@@ -421,32 +421,37 @@ class _Compiler:
 
 
 class _Gate:
-    """Which phrases can match a text at all. Each phrase is filed under the skeletons of its
-    most selective word, and needs every one of its words ("needs", one bit each, numbered once
-    for all phrases) to have a skeleton in the text."""
+    """Which phrases can match a text at all. Phrases come in groups (a rule's phrases, its
+    excludes, a frame …). Each phrase is filed under the skeletons of its most selective word,
+    and needs every one of its words ("needs", one bit each, numbered once for all phrases) to
+    have a skeleton in the text; a phrase whose every word is optional is always tried."""
 
-    def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        self._files: dict[str, list[tuple[int, int]]] = {}
+    def __init__(self, groups: Iterable[Sequence[_Phrase]]) -> None:
+        # Key -> (group id, phrase number in its group, needs).
+        self._files: dict[str, list[tuple[int, int, int]]] = {}
         self._needs_of_key: dict[str, int] = {}
+        self._always: dict[int, list[int]] = {}
         numbers: dict[frozenset[str], int] = {}
-        for phrase in phrases:
-            if not phrase.required:
-                continue
-            needs = 0
-            for need in phrase.required:
-                if need not in numbers:
-                    numbers[need] = len(numbers)
-                    for key in need:
-                        self._needs_of_key[key] = (
-                            self._needs_of_key.get(key, 0) | 1 << numbers[need]
-                        )
-                needs |= 1 << numbers[need]
-            entry = (id(phrase), needs)
-            for key in min(phrase.required, key=len):
-                self._files.setdefault(key, []).append(entry)
+        for group in groups:
+            for number, phrase in enumerate(group):
+                if not phrase.required:
+                    self._always.setdefault(id(group), []).append(number)
+                    continue
+                needs = 0
+                for need in phrase.required:
+                    if need not in numbers:
+                        numbers[need] = len(numbers)
+                        bit = 1 << numbers[need]
+                        for key in need:
+                            self._needs_of_key[key] = self._needs_of_key.get(key, 0) | bit
+                    needs |= 1 << numbers[need]
+                entry = (id(group), number, needs)
+                for key in min(phrase.required, key=len):
+                    self._files.setdefault(key, []).append(entry)
 
-    def possible(self, keys: Iterable[str]) -> set[int]:
-        """The ids of the phrases that every word of can be found among these keys."""
+    def possible(self, keys: Iterable[str]) -> dict[int, list[int]]:
+        """For each group (by id) with a phrase that can match, the numbers of those phrases
+        in their group's order: every word of them can be found among these keys."""
         keys = set(keys)
         met = 0
         needs_of_key = self._needs_of_key
@@ -454,12 +459,14 @@ class _Gate:
             met |= needs_of_key[key]
         unmet = ~met
         files = self._files
-        return {
-            phrase_id
-            for key in keys & files.keys()
-            for phrase_id, needs in files[key]
-            if not needs & unmet
-        }
+        found: dict[int, set[int]] = {}
+        for key in keys & files.keys():
+            for group, number, needs in files[key]:
+                if not needs & unmet:
+                    found.setdefault(group, set()).add(number)
+        for group, always in self._always.items():
+            found.setdefault(group, set()).update(always)
+        return {group: sorted(numbers) for group, numbers in found.items()}
 
 
 def _union(anchors: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
@@ -606,11 +613,11 @@ class _Scan:
 
 
 def _find(phrases: Sequence[_Phrase], scan: _Scan) -> Iterator[tuple[int, int]]:
-    """Every span where one of the phrases matches, tried only at the words that can start it."""
+    """Every span where one of the phrases (a group the gate knows) matches, tried only at the
+    words that can start it."""
     folded = scan.text
-    for phrase in phrases:
-        if phrase.required and id(phrase) not in scan.possible:
-            continue
+    for number in scan.possible.get(id(phrases), ()):
+        phrase = phrases[number]
         for position in scan.starts(phrase):
             hit = phrase.pattern.match(folded, position)
             if hit is not None:
@@ -800,13 +807,10 @@ class CrisisRules:
         # nothing in the message counts as about someone else.
         self._reveals = tuple(reveals)
         self._gate = _Gate(
-            [*self._global_excludes, *self._quotes.cues, *self._quotes.unless, *self._reveals]
-            + [p for frame in self._frames for p in (*frame.phrases, *frame.unless)]
-            + [p for rule in self._rules for p in (*rule.phrases, *rule.excludes)]
+            [self._global_excludes, self._quotes.cues, self._quotes.unless, self._reveals]
+            + [group for frame in self._frames for group in (frame.phrases, frame.unless)]
+            + [group for rule in self._rules for group in (rule.phrases, rule.excludes)]
         )
-        # Rules with a phrase the gate cannot file (every word optional): always tried.
-        self._always = {r.rule_id for r in self._rules if any(not p.required for p in r.phrases)}
-        self._phrase_ids = {r.rule_id: frozenset(id(p) for p in r.phrases) for r in self._rules}
         self._friend_rules = tuple(
             r for r in self._rules if self._kind(r.category) == "friend" and not r.reported
         )
@@ -1007,11 +1011,7 @@ class CrisisRules:
         not wholly inside a `within` span (what someone else says), and outside the rule's own
         excluded phrases."""
         regexes = self._regexes.get(rule.rule_id, ())
-        if (
-            not regexes
-            and rule.rule_id not in self._always
-            and scan.possible.isdisjoint(self._phrase_ids[rule.rule_id])
-        ):
+        if not regexes and id(rule.phrases) not in scan.possible:
             return []
         found = list(_find(rule.phrases, scan))
         found += [m.span() for p in regexes for m in p.finditer(scan.text)]

@@ -115,10 +115,14 @@ class CrisisModel:
     category_bias: np.ndarray  # float32, one per category
     trained_on: Mapping[str, Any]
 
-    def _rows(self, residue: str) -> tuple[list[int], int]:
-        """The rows of the text's known features, and how many features it has in all."""
+    def _rows(self, residue: str) -> tuple[np.ndarray, int]:
+        """The rows of the text's known features (in row order, so that a sum is the same in
+        every process), and how many features it has in all."""
         found = features(residue)
-        return [row for row in map(self.index.get, found) if row is not None], len(found)
+        known = found & self.index.keys()
+        rows = np.fromiter(map(self.index.__getitem__, known), dtype=np.intp, count=len(known))
+        rows.sort()
+        return rows, len(found)
 
     def score(self, residue: str) -> float:
         """Probability-like score that the cleaned text is the writer's own crisis."""
