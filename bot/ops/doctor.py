@@ -250,6 +250,7 @@ def _crisis_screen(folder: Path) -> Finding:
 
     try:
         screen = load_crisis_screen(folder)
+        screen.compile_all()
     except (OSError, CrisisRulesError, CrisisModelError) as exc:
         return _fail("crisis screen", f"{folder} cannot be read: {exc}")
     if screen.model is None:

@@ -195,11 +195,13 @@ class CategoryInfo:
     urgency: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Phrase:
-    """One compiled phrase, tried only where a word of the text could start it."""
+    """One phrase, tried only where a word of the text could start it. Its regex is compiled
+    when it is first tried: a text tries a few dozen of the ~2,000 phrases, and compiling them
+    all took ~1.5 s at every start of the bot, the trainer and each test process."""
 
-    pattern: re.Pattern[str]
+    source: str
     # Skeletons (see _skeleton) of the words that can start the phrase; None: try everywhere.
     anchors: frozenset[str] | None
     # For each word of the phrase, the skeletons it may have: all must occur in the text.
@@ -208,6 +210,16 @@ class _Phrase:
     # a start is only tried when the last word occurs that close after it.
     last: frozenset[str] | None = None
     lead: int = 0
+    compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            try:
+                self.compiled = re.compile(self.source)
+            except re.error as exc:  # pragma: no cover - bodies are built from escaped words
+                raise CrisisRulesError(f"cannot compile a phrase: {exc}") from exc
+        return self.compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,12 +423,9 @@ class _Compiler:
         compiled = []
         for phrase in phrases:
             parts = self.parts(phrase, where, lazy=lazy)
-            try:
-                pattern = re.compile(parts.body + r"(?![a-z0-9])")
-            except re.error as exc:  # pragma: no cover - bodies are built from escaped words
-                raise CrisisRulesError(f"{where}: cannot compile {phrase!r}: {exc}") from exc
+            source = parts.body + r"(?![a-z0-9])"
             last = parts.last if len(parts.required) > 1 else None
-            compiled.append(_Phrase(pattern, parts.anchors, parts.required, last, parts.lead))
+            compiled.append(_Phrase(source, parts.anchors, parts.required, last, parts.lead))
         return tuple(compiled)
 
 
@@ -806,11 +815,12 @@ class CrisisRules:
         # "… det er mig", "asking for myself": the writer says the someone else is them, so
         # nothing in the message counts as about someone else.
         self._reveals = tuple(reveals)
-        self._gate = _Gate(
+        self._groups = (
             [self._global_excludes, self._quotes.cues, self._quotes.unless, self._reveals]
             + [group for frame in self._frames for group in (frame.phrases, frame.unless)]
             + [group for rule in self._rules for group in (rule.phrases, rule.excludes)]
         )
+        self._gate = _Gate(self._groups)
         self._friend_rules = tuple(
             r for r in self._rules if self._kind(r.category) == "friend" and not r.reported
         )
@@ -954,6 +964,14 @@ class CrisisRules:
             for rule in self._context_rules
             for span in self._hits(rule, scan, held.blocked, held.within)
         ]
+
+    def compile_all(self) -> int:
+        """Compile every phrase now (each is otherwise compiled when first tried): for checks
+        such as ``fremad doctor``. Returns how many there are."""
+        phrases = [phrase for group in self._groups for phrase in group]
+        for phrase in phrases:
+            phrase.pattern  # noqa: B018 - compiling is the point
+        return len(phrases)
 
     def with_model(self, model: CrisisModel | None) -> CrisisRules:
         """The same rules, with the trained model read after them (None: rules only)."""

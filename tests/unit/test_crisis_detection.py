@@ -539,3 +539,15 @@ def test_what_follows_a_colon_after_someone_elses_words_is_theirs(rules: CrisisR
     ):
         found = rules.match(text)
         assert found is not None and found.category != FRIEND, text
+
+
+def test_phrases_are_compiled_when_first_tried_and_all_on_request() -> None:
+    screen = load_crisis_rules(PHRASES)
+    phrases = [phrase for group in screen._groups for phrase in group]
+    assert phrases and all(phrase.compiled is None for phrase in phrases)
+    found = screen.match("jeg var i praktik i dag og det gik fint")
+    compiled = sum(phrase.compiled is not None for phrase in phrases)
+    assert found is None and 0 < compiled < len(phrases) // 10
+    assert screen.compile_all() == len(phrases)
+    assert all(phrase.compiled is not None for phrase in phrases)
+    assert screen.match("jeg vil ikke leve mere") is not None
