@@ -61,8 +61,11 @@ class CrisisScreenMiddleware(BaseMiddleware):
         person = data.get("person")
         if not should_screen(person):
             return await handler(event, data)
+        # The text is read once: whether a low mood answer just before would matter (the mood
+        # is looked up only then), and what it matches.
+        reading = runtime.crisis_rules.read(text)
         low_mood = False
-        if runtime.crisis_rules.context_sensitive(text):
+        if reading.context_sensitive():
             state: FSMContext | None = data.get("state")
             low_mood = await low_mood_before(
                 data["session"],
@@ -71,14 +74,13 @@ class CrisisScreenMiddleware(BaseMiddleware):
                 await state.get_data() if state is not None else None,
                 runtime.settings.alert_low_mood_max,
             )
-        if service.detect([text], low_mood=low_mood) is None:
+        hit = reading.match(low_mood=low_mood)
+        if hit is None:
             return await handler(event, data)
         source = await text_source(event, data.get("state"), self.edited)
         update = data.get("event_update")
         update_id = update.update_id if update is not None else None
-        screened = await service.screen(
-            person, text, source, update_id=update_id, low_mood=low_mood
-        )
+        screened = await service.answer(person, hit, text, source, update_id=update_id)
         if screened is None:
             return await handler(event, data)
         aid: CrisisFirstAid | None = data.get("crisis_first_aid")

@@ -53,6 +53,7 @@ from bot.services.crisis_model import MODEL_RULE_ID, CrisisModel, load_crisis_mo
 __all__ = [
     "CategoryInfo",
     "CrisisMatch",
+    "CrisisReading",
     "CrisisRule",
     "CrisisRules",
     "CrisisRulesError",
@@ -979,44 +980,21 @@ class CrisisRules:
         twin.model = model
         return twin
 
+    def read(self, text: str) -> CrisisReading:
+        """The text cleaned and indexed once, to ask whether a low mood answer just before
+        would matter and then what it matches (see CrisisReading)."""
+        return CrisisReading(self, text)
+
     def context_sensitive(self, text: str) -> bool:
         """Would a low mood answer just before change the outcome for this text? (Callers use
         it to look up the mood only when it matters.)"""
-        if not self._context_rules:
-            return False
-        scan = self._scan(text)
-        if scan is None:
-            return False
-        return any(self._hits(rule, scan, list) for rule in self._context_rules)
+        return self.read(text).context_sensitive()
 
     def match(self, text: str, *, low_mood: bool = False) -> CrisisMatch | None:
         """The first own-crisis rule (in file order) with a hit outside every excluded idiom
-        and outside every span about someone else; else the first friend rule; else None."""
-        scan = self._scan(text)
-        if scan is None:
-            return None
-        held = self._held_back(scan)
-        theirs: CrisisMatch | None = None  # a hit inside what someone else says
-        for rule in self._own_rules:
-            if rule.context == "low_mood" and not low_mood:
-                continue
-            hits = self._hits(rule, scan, held.blocked)
-            if any(not _inside(hit, held.within) for hit in hits):
-                return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
-            if hits and theirs is None:
-                theirs = next(
-                    (m for m, span in held.reported if any(_inside(h, [span]) for h in hits)),
-                    None,
-                )
-        friend = held.friend or theirs
-        if self.model is not None:
-            # What the rules hold back (idioms, frames, someone else, phrases that count only
-            # after a low mood answer) the model does not read.
-            residue = self._model_text(scan, held, low_mood)
-            category = self.model.flagged_category(residue, low_mood=low_mood)
-            if category is not None:
-                return CrisisMatch(category=category, rule_id=MODEL_RULE_ID)
-        return friend
+        and outside every span about someone else; else the model's category when it flags
+        what the rules leave; else the first friend rule; else None."""
+        return self.read(text).match(low_mood=low_mood)
 
     def _hits(
         self,
@@ -1266,6 +1244,78 @@ def _clause_end(text: str, position: int) -> int:
     """A span about someone else runs to the end of its sentence."""
     end = text.find(" .", position)
     return len(text) if end < 0 else end
+
+
+class CrisisReading:
+    """One text as the screen reads it: cleaned and indexed once, then asked whether a low
+    mood answer just before would change the outcome — a phrase that counts only after one, or
+    the model's lower threshold after one — and what it matches, with or without that answer.
+    The bot asks both for every free text, so the text is prepared once and the answers kept."""
+
+    def __init__(self, rules: CrisisRules, text: str) -> None:
+        self._rules = rules
+        self._scan = rules._scan(text)
+        self._held = None if self._scan is None else rules._held_back(self._scan)
+        self._found: dict[bool, CrisisMatch | None] = {}
+        # The model's category without and with a low mood answer, for the text it reads
+        # with or without the phrases that count only after one.
+        self._verdicts: dict[bool, tuple[str | None, str | None]] = {}
+
+    def context_sensitive(self) -> bool:
+        scan, rules = self._scan, self._rules
+        if scan is None:
+            return False
+        if any(rules._hits(rule, scan, list) for rule in rules._context_rules):
+            return True
+        # No phrase that counts only after a low mood answer: the rules answer the same either
+        # way and the model reads the same text; only its lower threshold can change the
+        # outcome, when nothing of the writer's own matched before it.
+        if rules.model is None:
+            return False
+        plain = self.match(low_mood=False)
+        if plain is not None and not rules.is_friend(plain):
+            return False
+        without, with_low_mood = self._verdict(low_mood=False)
+        return without != with_low_mood
+
+    def match(self, *, low_mood: bool = False) -> CrisisMatch | None:
+        if low_mood not in self._found:
+            self._found[low_mood] = self._match(low_mood)
+        return self._found[low_mood]
+
+    def _match(self, low_mood: bool) -> CrisisMatch | None:
+        scan, held, rules = self._scan, self._held, self._rules
+        if scan is None or held is None:
+            return None
+        theirs: CrisisMatch | None = None  # a hit inside what someone else says
+        for rule in rules._own_rules:
+            if rule.context == "low_mood" and not low_mood:
+                continue
+            hits = rules._hits(rule, scan, held.blocked)
+            if any(not _inside(hit, held.within) for hit in hits):
+                return CrisisMatch(category=rule.category, rule_id=rule.rule_id)
+            if hits and theirs is None:
+                theirs = next(
+                    (m for m, span in held.reported if any(_inside(h, [span]) for h in hits)),
+                    None,
+                )
+        category = self._verdict(low_mood)[low_mood]
+        if category is not None:
+            return CrisisMatch(category=category, rule_id=MODEL_RULE_ID)
+        return held.friend or theirs
+
+    def _verdict(self, low_mood: bool) -> tuple[str | None, str | None]:
+        """The model's category (or None) without and with a low mood answer, on the text it
+        reads: without what the rules hold back (idioms, frames, someone else, and — without
+        a low mood answer — the phrases that count only after one)."""
+        if low_mood not in self._verdicts:
+            model, scan, held = self._rules.model, self._scan, self._held
+            if model is None or scan is None or held is None:
+                self._verdicts[low_mood] = (None, None)
+            else:
+                residue = self._rules._model_text(scan, held, low_mood)
+                self._verdicts[low_mood] = model.flagged_categories(residue)
+        return self._verdicts[low_mood]
 
 
 def load_crisis_rules(path: str | Path, *, model: str | Path | None = None) -> CrisisRules:

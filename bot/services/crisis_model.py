@@ -132,15 +132,24 @@ class CrisisModel:
     def flagged_category(self, residue: str, *, low_mood: bool = False) -> str | None:
         """The most likely crisis category when the cleaned text scores at or above the
         threshold (the lower one right after a low mood answer) and is long enough; else
-        None. The text's features are looked up once for both."""
+        None."""
+        return self.flagged_categories(residue)[low_mood]
+
+    def flagged_categories(self, residue: str) -> tuple[str | None, str | None]:
+        """flagged_category without and with a low mood answer just before, from one look-up
+        of the text's features."""
         if not long_enough(residue):
-            return None
+            return None, None
         rows, count = self._rows(residue)
-        limit = self.threshold_low_mood if low_mood else self.threshold
-        if probability(self.bias, float(self.weights[rows].sum()), count) < limit:
-            return None
+        score = probability(self.bias, float(self.weights[rows].sum()), count)
+        if score < min(self.threshold, self.threshold_low_mood):
+            return None, None
         totals = self.category_bias + self.category_weights[rows].sum(axis=0) / math.sqrt(count)
-        return self.categories[int(np.argmax(totals))]
+        category = self.categories[int(np.argmax(totals))]
+        return (
+            category if score >= self.threshold else None,
+            category if score >= self.threshold_low_mood else None,
+        )
 
     def save(self, path: Path) -> None:
         about = {

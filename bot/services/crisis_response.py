@@ -19,7 +19,6 @@ scheduler pass, with its retries and pacing).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -69,30 +68,18 @@ class CrisisService:
             raise RuntimeError("CrisisService was built without crisis rules")
         return self.rules
 
-    def detect(self, texts: Sequence[str], *, low_mood: bool = False) -> CrisisMatch | None:
-        for text in texts:
-            hit = self._rules().match(text, low_mood=low_mood)
-            if hit is not None:
-                return hit
-        return None
-
-    async def screen(
+    async def answer(
         self,
         person: Person | None,
+        hit: CrisisMatch,
         text: str,
         source: str,
         update_id: int | None = None,
-        *,
-        low_mood: bool = False,
-    ) -> Screened | None:
-        """Checks one free text; on a hit for a youth: flag + alert, committed at once (before
-        any handler runs, so a failing handler cannot lose it). A hit about someone else is
-        answered (friend=True) but neither stored nor alerted."""
-        if not text.strip() or not should_screen(person):
-            return None
-        hit = self.detect([text], low_mood=low_mood)
-        if hit is None:
-            return None
+    ) -> Screened:
+        """What a hit on one free text leads to: for a youth the flag and the mentor's alert,
+        committed at once (before any handler runs, so a failing handler cannot lose it); a
+        hit about someone else is answered (friend=True) but neither stored nor alerted; for
+        someone without a youth role yet nothing is stored."""
         if self._rules().is_friend(hit):
             return Screened(hit, None, friend=True)
         if person is None or not person.is_youth:

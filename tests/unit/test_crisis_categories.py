@@ -6,6 +6,7 @@ acute alert escalates sooner, and a more urgent hit the same day raises the day'
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date, timedelta
@@ -205,3 +206,30 @@ async def test_low_mood_checkin_earlier_today_makes_giving_up_count(harness: Har
     await bo.send_text("hvad er pointen")
     [flag] = await _flags(harness, bo_person.id)
     assert flag.category == "hopelessness_burden" and flag.source == "message"
+
+
+async def test_low_mood_earlier_today_lowers_the_models_threshold_through_the_bot(
+    harness: Harness,
+) -> None:
+    # No rule hits this text; the model scores it between its two thresholds (set so here), so
+    # it counts only after a low mood answer — and the bot must look the mood up to know that.
+    runtime = harness.app.dp["runtime"]
+    shipped = runtime.crisis_rules
+    text = "i dag er jeg lidt blorp"
+    score = shipped.model.score(shipped.residue(text))
+    between = dataclasses.replace(
+        shipped.model, threshold=score + 0.001, threshold_low_mood=score - 0.001
+    )
+    runtime.crisis_rules = shipped.with_model(between)
+    assert runtime.crisis_rules.context_sensitive(text)
+    assert not runtime.crisis_rules.context_sensitive("vi spiste frokost sammen i dag")
+    harness.clock.set(cph(2026, 11, 24, 18, 0))
+    youth, person, _mentor = await _pair(harness)
+    await record_days(harness, person.id, {date(2026, 11, 24): ("answered", 4)})
+    await youth.send_text(text)
+    assert await _flags(harness, person.id) == []  # a good day: the higher threshold
+    bo, bo_person, _mentor2 = await _pair(harness, 310, 311)
+    await record_days(harness, bo_person.id, {date(2026, 11, 24): ("answered", 2)})
+    await bo.send_text(text)
+    [flag] = await _flags(harness, bo_person.id)
+    assert flag.rule_id == "model" and "112" in bo.last_text
