@@ -553,3 +553,54 @@ def test_phrases_are_compiled_when_first_tried_and_all_on_request() -> None:
     assert screen.compile_all() == len(phrases)
     assert all(phrase.compiled is not None for phrase in phrases)
     assert screen.match("jeg vil ikke leve mere") is not None
+
+
+def test_safe_twins_of_round_8_are_held_back(rules: CrisisRules) -> None:
+    # A time about a show, a trip or an app break; a past that is over said new ways; a topic.
+    for text in (
+        "det hele slutter i aften, sidste episode af sæsonen",
+        "i won't be around on saturday, festival with my cousins",
+        "har slettet snap i to uger for at fokusere på eksamen",
+        "the scars are old now, i stopped years ago",
+        "der var en tid hvor jeg ikke ville leve, men sådan er det ikke længere",
+        "han slog mig før, men jeg er flyttet og er tryg nu",
+        "psykologen spurgte om jeg havde selvmordstanker, og det har jeg ikke",
+        "jeg sagde jeg ville dø, men det var en joke om fysikprøven",
+        "vores opgave handler om selvskade blandt unge",
+        "min chef slår mig ihjel hvis jeg kommer for sent",
+        "vil bare forsvinde under dynen med en film",
+        "min lillebror slog mig i fifa igen",
+    ):
+        assert rules.match(text) is None, text
+
+
+def test_present_risk_of_round_8_is_still_found(rules: CrisisRules) -> None:
+    # The same wordings with the risk in the present, and general plan and wish forms.
+    found = {
+        text: rules.match(text)
+        for text in (
+            "når min far er på arbejde i morgen så gør jeg det",
+            "har valgt datoen. det er besluttet",
+            "i said i was joking but i wasnt, i want to kms",
+            "har ikke skåret i en måned men jeg har så meget lyst nu",
+            "håber bare bussen rammer mig på vej hjem",
+            "relapsed yesterday after 90 days clean",
+            "he said he'll hurt my mum if i tell anyone",
+            "deleting everything tonight so nothing is left",
+        )
+    }
+    for text, match in found.items():
+        assert match is not None and not rules.is_friend(match), text
+    assert found["når min far er på arbejde i morgen så gør jeg det"].category == PLAN
+
+
+def test_a_friend_in_danger_told_new_ways_is_theirs(rules: CrisisRules) -> None:
+    for text in (
+        "en fra min discord har skrevet farvel til alle",
+        "min roomie har samlet piller i ugevis",
+        "my mate stopped texting after saying tonight is the night",
+    ):
+        assert rules.is_friend(rules.match(text)), text
+    # Someone who hits the writer is no friend in danger.
+    found = rules.match("min kæreste slår mig og siger det er min skyld")
+    assert found is not None and found.category == ABUSE
