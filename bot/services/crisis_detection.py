@@ -199,8 +199,9 @@ class CategoryInfo:
 @dataclass(slots=True, eq=False)
 class _Phrase:
     """One phrase, tried only where a word of the text could start it. Its regex is compiled
-    when it is first tried: a text tries a few dozen of the ~2,000 phrases, and compiling them
-    all took ~1.5 s at every start of the bot, the trainer and each test process."""
+    when it is first tried: a text tries a few dozen of the ~1,400 phrases, and compiling them
+    all took ~1.5 s at every start of the bot, the trainer and each test process (once all are
+    compiled they hold ~12 MB)."""
 
     source: str
     # Skeletons (see _skeleton) of the words that can start the phrase; None: try everywhere.

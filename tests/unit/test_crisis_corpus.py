@@ -331,6 +331,15 @@ HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+# Four tuning sentences (batch 14, lines 1802, 1810, 1858 and 1924; the header is line 1) are a
+# plan or a wish only in context: each has an everyday twin that young people write to Fremad
+# (everything packed for tomorrow's internship; a task done on Sunday evening; away for the
+# weekend; "the best thing that could happen to me"). A rule for them would give those twins the
+# crisis answer, so the rules alone are not asked to catch them; the rules with the model must,
+# like every other tuning sentence (the recall assertions above count them).
+CONTEXT_ONLY = frozenset({1802, 1810, 1858, 1924})
+
+
 @pytest.mark.parametrize(
     "split",
     [
@@ -356,10 +365,13 @@ def test_recall_and_false_alarms_meet_the_targets(
     # What was missed or alarmed is named by category only, never printed as text: the test
     # output should not be a list of crisis sentences. The count is enough to find them.
     assert report.positives.rate >= RECALL_MIN, table
+    if split == "tuning":  # the plain cases are the rules' own, model or not (issue 15)
+        rows = [row for line, row in enumerate(corpus[split], 2) if line not in CONTEXT_ONLY]
+        plain_alone = evaluate(rules.with_model(None), rows, split)
     for category in PLAIN:
         assert report.recall[category].rate == 1.0, (category, table)
-        if split == "tuning":  # the plain cases are the rules' own, model or not (issue 15)
-            assert alone.recall[category].rate == 1.0, (category, "rules alone", table)
+        if split == "tuning":
+            assert plain_alone.recall[category].rate == 1.0, (category, "rules alone", table)
     for category in POSITIVE:
         assert report.recall[category].total > 0, (category, table)
     assert report.negatives.rate <= FALSE_ALARM_MAX, table
