@@ -1192,7 +1192,7 @@ _FIRST_PERSON = re.compile(rf" (?:{_SELF}) ")
 _ADDRESSEE = re.compile(r"(?: (?:til|to))? (?:mig|me)(?![a-z0-9])")
 _SPEECH_VERB = re.compile(
     r"(?<![a-z0-9])(?:skrev|skriver|skrevet|sagde|siger|sagt|sendte|sendt|sent|told|tells|texted"
-    r"|texts|wrote|writes|said|messaged|fortalte|fortaeller|fortalt)$"
+    r"|texts|wrote|writes|said|messaged|fortalte|fortaeller|fortalt|spurgte|spoerger|asked|asks)$"
 )
 # English "i" before one of its usual verbs is the writer too (Danish "i" is "in").
 _FIRST_PERSON_OR_OBJECT = re.compile(

@@ -604,3 +604,13 @@ def test_a_friend_in_danger_told_new_ways_is_theirs(rules: CrisisRules) -> None:
     # Someone who hits the writer is no friend in danger.
     found = rules.match("min kæreste slår mig og siger det er min skyld")
     assert found is not None and found.category == ABUSE
+
+
+def test_who_asked_the_writer_is_the_one_in_danger(rules: CrisisRules) -> None:
+    found = rules.match("my friend asked me for the lethal dose of paracetamol")
+    assert found is not None and found.category == FRIEND
+    # Asking "for a friend" is the writer's own question; so is what the writer answers.
+    found = rules.match("asking for a friend how many pills is lethal")
+    assert found is not None and found.category == METHOD
+    found = rules.match("he asked me if i want to die and i said yes")
+    assert found is not None and found.category != FRIEND
