@@ -325,7 +325,12 @@ HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
 # (idiom 2/19, news/school 3/19, song quotes 2/19, everyday 2/19, denials 1/19), every one of
 # them the rules'; friend sentences taken as the writer's own 2/30 (help-a-friend answer 19/30);
 # method/plan hits with an acute category 44/50. The rules alone: 126/208 = 60.6 %, the same
-# false alarms, friend as own 1/30. Strict, like above.
+# false alarms, friend as own 1/30. Measured a second time at 581e484, after rule round 8 (a
+# helper who saw tuning, training and these tests' tuning figures, never a held-out sentence or
+# figure), two training batches and the model retrained: recall 195/208 = 93.8 % (goodbyes
+# 25/26, abuse/danger 25/26, the rest as before), false alarms 9/95 = 9.5 % (everyday 1/19, the
+# rest as before; all of them the rules'), friend as own 3/30 (help-a-friend answer 19/30),
+# acute 43/50; the rules alone 140/208 = 67.3 %. Strict, like above.
 HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
     strict=True, reason="blind held-out split 6 below the issue-15 targets (see the comment above)"
 )
