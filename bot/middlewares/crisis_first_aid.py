@@ -75,8 +75,12 @@ class CrisisFirstAidMiddleware(BaseMiddleware):
             return await handler(event, data)
         found = screened_message(event)
         runtime: Runtime = data["runtime"]
-        hit = runtime.crisis_rules.match(found[1]) if found else None
-        if found is None or hit is None:
+        if found is None:
+            return await handler(event, data)
+        # The crisis screen further in reads the same text: it takes this reading over.
+        reading = data["crisis_reading"] = runtime.crisis_rules.read(found[1])
+        hit = reading.match()
+        if hit is None:
             return await handler(event, data)
         key = (data["bot"].id, event.update_id)
         aid = self.given.get(key) or CrisisFirstAid(hit)

@@ -23,6 +23,7 @@ from aiogram.types import Message, TelegramObject
 from bot.middlewares.crisis_first_aid import CrisisFirstAid, deliver_alert_now
 from bot.runtime import Runtime
 from bot.services.crisis_context import low_mood_before
+from bot.services.crisis_detection import CrisisReading
 from bot.services.crisis_response import CrisisService, Screened, should_screen
 from bot.services.dialog_runner import DIALOG_STATE
 from bot.telegram.crisis_messages import crisis_text, friend_text
@@ -61,9 +62,11 @@ class CrisisScreenMiddleware(BaseMiddleware):
         person = data.get("person")
         if not should_screen(person):
             return await handler(event, data)
-        # The text is read once: whether a low mood answer just before would matter (the mood
-        # is looked up only then), and what it matches.
-        reading = runtime.crisis_rules.read(text)
+        # The text is read once (by first aid, outermost, when it ran): whether a low mood
+        # answer just before would matter (the mood is looked up only then), and what it matches.
+        reading: CrisisReading | None = data.get("crisis_reading")
+        if reading is None or reading.text != text:
+            reading = runtime.crisis_rules.read(text)
         low_mood = False
         if reading.context_sensitive():
             state: FSMContext | None = data.get("state")

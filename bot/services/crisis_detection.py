@@ -1254,6 +1254,7 @@ class CrisisReading:
     The bot asks both for every free text, so the text is prepared once and the answers kept."""
 
     def __init__(self, rules: CrisisRules, text: str) -> None:
+        self.text = text
         self._rules = rules
         self._scan = rules._scan(text)
         self._held = None if self._scan is None else rules._held_back(self._scan)

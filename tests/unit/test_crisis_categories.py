@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.services.crisis_detection import CrisisReading, CrisisRules
 from storage.models import Alert, CrisisFlag, Role
 from tests.harness import Harness
 from tests.unit.reporting_support import cph, record_days, tick_at
@@ -233,3 +234,26 @@ async def test_low_mood_earlier_today_lowers_the_models_threshold_through_the_bo
     await bo.send_text(text)
     [flag] = await _flags(harness, bo_person.id)
     assert flag.rule_id == "model" and "112" in bo.last_text
+
+
+async def test_a_free_text_is_read_once_per_update(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # First aid (outermost) and the crisis screen both need the reading: the screen takes over
+    # the one first aid made, so the text is cleaned, indexed and matched once.
+    readings: list[CrisisReading] = []
+    read = CrisisRules.read
+
+    def counting(self: CrisisRules, text: str) -> CrisisReading:
+        readings.append(read(self, text))
+        return readings[-1]
+
+    monkeypatch.setattr(CrisisRules, "read", counting)
+    youth, person, _mentor = await _pair(harness)
+    readings.clear()
+    await youth.send_text("i dag var jeg i praktik og det gik fint")
+    assert len(readings) == 1
+    await youth.send_text("I want to kill myself")
+    assert len(readings) == 2
+    [flag] = await _flags(harness, person.id)
+    assert flag.category == "active_ideation" and "112" in youth.last_text
