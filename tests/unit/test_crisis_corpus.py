@@ -33,6 +33,7 @@ SPLITS = (
     "heldout_4",
     "heldout_5",
     "heldout_6",
+    "heldout_7",
 )
 # What the screen is built from: rules are written against tuning, the model learns from both.
 BUILT_FROM = ("tuning", "training")
@@ -336,6 +337,19 @@ HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+# heldout_7 was written blind by a seventh helper (the same rules and mix as heldout_6) and
+# committed alone (05e33f0), after the screen changes of rule round 8; never trained on, tuned on
+# or edited. Measured once, at 5d1f8ad: recall 196/208 = 94.2 % (passive wish 26/26, active
+# ideation 26/26, method 24/26, plan/intent 22/26, goodbyes 24/26, self-harm 25/26,
+# hopelessness/burden 24/26, abuse/danger 25/26); false alarms 7/95 = 7.4 % (idiom 0/19,
+# news/school 2/19, song quotes 2/19, everyday 1/19, denials 2/19), all of them the rules';
+# friend sentences taken as the writer's own 1/30 (help-a-friend answer 23/30); method/plan hits
+# with an acute category 41/46. The rules alone: 147/208 = 70.7 %. Strict, like above.
+HELD_OUT_7_BELOW_TARGET = pytest.mark.xfail(
+    strict=True, reason="blind held-out split 7 below the issue-15 targets (see the comment above)"
+)
+
+
 # Four tuning sentences (batch 14, lines 1802, 1810, 1858 and 1924; the header is line 1) are a
 # plan or a wish only in context: each has an everyday twin that young people write to Fremad
 # (everything packed for tomorrow's internship; a task done on Sunday evening; away for the
@@ -355,6 +369,7 @@ CONTEXT_ONLY = frozenset({1802, 1810, 1858, 1924})
         pytest.param("heldout_4", marks=HELD_OUT_4_BELOW_TARGET),
         pytest.param("heldout_5", marks=HELD_OUT_5_BELOW_TARGET),
         pytest.param("heldout_6", marks=HELD_OUT_6_BELOW_TARGET),
+        pytest.param("heldout_7", marks=HELD_OUT_7_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
