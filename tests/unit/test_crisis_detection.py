@@ -614,3 +614,35 @@ def test_who_asked_the_writer_is_the_one_in_danger(rules: CrisisRules) -> None:
     assert found is not None and found.category == METHOD
     found = rules.match("he asked me if i want to die and i said yes")
     assert found is not None and found.category != FRIEND
+
+
+def test_safe_twins_of_round_9_are_held_back(rules: CrisisRules) -> None:
+    # A line named as a quote or a film's line, a past then "now"/"today", glad it did not
+    # happen, "not suicidal, just …", and "proud of myself" (not "off myself").
+    for text in (
+        "den replik hvor hun siger jeg vil dø hellere end at gå hjem, genialt skrevet",
+        "i die a little every time is such a good lyric",
+        "jeg vil bare forsvinde er en linje fra en gammel dansktop sang",
+        "filmen hvor hun hopper ud fra broen til sidst var alt for langsom",
+        "for to år siden ville jeg dø, i dag starter jeg på min uddannelse",
+        "back in 9th grade i wanted to kill myself. now i coach the under 12s",
+        "im so proud of myself today",
+        "er så glad for at jeg ikke tog de piller dengang",
+        "nej ikke selvmordstruet, bare stresset over eksamen",
+    ):
+        assert rules.match(text) is None, text
+
+
+def test_present_risk_of_round_9_is_still_found(rules: CrisisRules) -> None:
+    for text in (
+        "den replik hvor hun siger jeg vil dø, det er mig",
+        "for to år siden ville jeg dø, i aften gør jeg det",
+        "sidste år prøvede jeg at tage mit liv, nu vil jeg det igen",
+        "før ville jeg dø, nu vil jeg det endnu mere",
+        "i want to off myself",
+        "ikke fordi jeg er dramatisk, jeg vil bare dø",
+        "glad for at jeg ikke tog pillerne i går men jeg har stadig lyst til at dø",
+        "glad jeg ikke slog mig selv ihjel i går, men i aften gør jeg det",
+    ):
+        match = rules.match(text)
+        assert match is not None and not rules.is_friend(match), text
