@@ -646,3 +646,32 @@ def test_present_risk_of_round_9_is_still_found(rules: CrisisRules) -> None:
     ):
         match = rules.match(text)
         assert match is not None and not rules.is_friend(match), text
+
+
+def test_safe_twins_of_round_9_past_school_and_idioms_are_held_back(rules: CrisisRules) -> None:
+    for text in (
+        "vores lærer fortalte om en forfatter der begik selvmord i 1800-tallet",
+        "i am writing my thesis on self harm among young carers",
+        "det er over et år siden jeg sidst skar mig",
+        "two years since my overdose and life is good",
+        "jeg brænder mig ikke mere",
+        "skød mig selv i foden med den mail",
+        "we will cross that bridge when we get to it",
+    ):
+        assert rules.match(text) is None, text
+    assert rules.match("gider ikke mere lektier, går i seng", low_mood=True) is None
+
+
+def test_present_risk_of_round_9_past_school_and_idioms_is_still_found(rules: CrisisRules) -> None:
+    # "still" is no school essay ("stil"): a news or school frame must not hold it back.
+    for text in (
+        "i still think about suicide every day",
+        "i used to self harm and i still do",
+        "vores lærer snakkede om selvmord og jeg har tænkt på det hele ugen",
+        "det er et år siden jeg sidst skar mig, men jeg har lyst nu",
+        "jeg skærer mig ikke mere, nu brænder jeg mig",
+        "jeg skyder mig selv i aften",
+    ):
+        match = rules.match(text)
+        assert match is not None and not rules.is_friend(match), text
+    assert rules.match("jeg gider ikke mere", low_mood=True) is not None
