@@ -675,3 +675,19 @@ def test_present_risk_of_round_9_past_school_and_idioms_is_still_found(rules: Cr
         match = rules.match(text)
         assert match is not None and not rules.is_friend(match), text
     assert rules.match("jeg gider ikke mere", low_mood=True) is not None
+
+
+def test_a_denial_that_someone_else_does_not_know_or_that_is_over_is_no_denial(
+    rules: CrisisRules,
+) -> None:
+    for text in (
+        "læreren ved ikke at jeg tænker på selvmord hver dag",
+        "har ikke tænkt på selvmord i et år men nu er tankerne tilbage",
+        "no thoughts of suicide for months but theyre back",
+    ):
+        assert rules.match(text) is not None, text
+    for text in (
+        "jeg har ingen tanker om at skade mig selv",
+        "jeg vil ikke slå mig selv ihjel, jeg er kommet tilbage til skolen",
+    ):
+        assert rules.match(text) is None, text
