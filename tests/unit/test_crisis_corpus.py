@@ -344,7 +344,12 @@ HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
 # hopelessness/burden 24/26, abuse/danger 25/26); false alarms 7/95 = 7.4 % (idiom 0/19,
 # news/school 2/19, song quotes 2/19, everyday 1/19, denials 2/19), all of them the rules';
 # friend sentences taken as the writer's own 1/30 (help-a-friend answer 23/30); method/plan hits
-# with an acute category 41/46. The rules alone: 147/208 = 70.7 %. Strict, like above.
+# with an acute category 41/46. The rules alone: 147/208 = 70.7 %. Measured a second time at
+# 85ac040, after rule round 9 (false alarms; a helper who never saw a held-out sentence or figure)
+# and the model retrained: recall 196/208 = 94.2 % (plan/intent 23/26, hopelessness/burden
+# 23/26, the rest as before), false alarms 6/95 = 6.3 % (denials 1/19, the rest as before), friend
+# as own 1/30, acute 42/47; the rules alone 147/208. (heldout_6 at 85ac040: 195/208 = 93.8 %,
+# false alarms 8/95 = 8.4 %, friend as own 3/30.) Strict, like above.
 HELD_OUT_7_BELOW_TARGET = pytest.mark.xfail(
     strict=True, reason="blind held-out split 7 below the issue-15 targets (see the comment above)"
 )
