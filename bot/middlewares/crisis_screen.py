@@ -84,8 +84,6 @@ class CrisisScreenMiddleware(BaseMiddleware):
         update = data.get("event_update")
         update_id = update.update_id if update is not None else None
         screened = await service.answer(person, hit, text, source, update_id=update_id)
-        if screened is None:
-            return await handler(event, data)
         aid: CrisisFirstAid | None = data.get("crisis_first_aid")
         if aid is not None:
             aid.recorded = True
