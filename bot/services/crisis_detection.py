@@ -340,12 +340,6 @@ class _Compiler:
             self._set_words[name] = max(c.words for c in compiled)
         return self._sets[name]
 
-    def body(
-        self, phrase: str, where: str, *, allow_sets: bool = True
-    ) -> tuple[str, frozenset[str] | None]:
-        compiled = self.parts(phrase, where, allow_sets=allow_sets)
-        return compiled.body, compiled.anchors
-
     def parts(
         self, phrase: str, where: str, *, allow_sets: bool = True, lazy: bool = False
     ) -> _Parts:

@@ -129,15 +129,10 @@ class CrisisModel:
         rows, count = self._rows(residue)
         return probability(self.bias, float(self.weights[rows].sum()), count)
 
-    def flagged_category(self, residue: str, *, low_mood: bool = False) -> str | None:
-        """The most likely crisis category when the cleaned text scores at or above the
-        threshold (the lower one right after a low mood answer) and is long enough; else
-        None."""
-        return self.flagged_categories(residue)[low_mood]
-
     def flagged_categories(self, residue: str) -> tuple[str | None, str | None]:
-        """flagged_category without and with a low mood answer just before, from one look-up
-        of the text's features."""
+        """The most likely crisis category when the cleaned text is long enough and scores at
+        or above the threshold (else None) — without and with a low mood answer just before
+        (the lower threshold), from one look-up of the text's features."""
         if not long_enough(residue):
             return None, None
         rows, count = self._rows(residue)

@@ -219,7 +219,7 @@ def train(rules: CrisisRules, examples: Sequence[Example]) -> tuple[CrisisModel,
     # after a low mood answer ("jeg giver op") is labelled for a context the model does not see
     # (its lower threshold stands for it). The categories learn from every crisis sentence.
     plain = [i for i, e in enumerate(examples) if not e.low_mood]
-    # What the model may flag at all (see CrisisModel.flagged_category): not a rule hit, and
+    # What the model may flag at all (see CrisisModel.flagged_categories): not a rule hit, and
     # enough words.
     by_rules = [
         (hit := rules.match(e.text)) is not None and not rules.is_friend(hit) for e in examples

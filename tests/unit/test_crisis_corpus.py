@@ -243,6 +243,14 @@ HELD_OUT_BELOW_TARGET = pytest.mark.xfail(
 )
 
 
+def _blind_below_target(number: int) -> pytest.MarkDecorator:
+    """A blind held-out split's known failure, strict like the one above."""
+    return pytest.mark.xfail(
+        strict=True,
+        reason=f"blind held-out split {number} below the issue-15 targets (see the comment above)",
+    )
+
+
 # heldout_2 was written blind (by someone who had not seen the rules or the other splits) and
 # measured once, with the rules as they were at commit 571ecc3: recall 143/229 = 62.4 %
 # (plan/intent 10/28, goodbyes 5/21, passive wish 24/36), false alarms 16/135 = 11.9 % (denials
@@ -250,9 +258,7 @@ HELD_OUT_BELOW_TARGET = pytest.mark.xfail(
 # Measured a second time after general rule additions (tuning split only, but written by the
 # same person who wrote this split and had seen its misses, so NOT a clean held-out figure):
 # recall 216/229 = 94.3 % (plan/intent 19/28), false alarms 5/135 = 3.7 % — still below.
-HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 2 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_2_BELOW_TARGET = _blind_below_target(2)
 
 
 # heldout_3 was written blind by another helper (no sight of the detector, its rule files or the
@@ -271,9 +277,7 @@ HELD_OUT_2_BELOW_TARGET = pytest.mark.xfail(
 # independently, into tuning by the rules' author; it was removed from tuning afterwards, and
 # method 24/28 counts it.) Phrase and frame rules fit the sentences they were written from and
 # carry over only a little to new wording: the clean figures are what a young person can count on.
-HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 3 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_3_BELOW_TARGET = _blind_below_target(3)
 
 
 # heldout_4 was written blind by a fourth helper (the same rules as heldout_3) and committed alone
@@ -294,9 +298,7 @@ HELD_OUT_3_BELOW_TARGET = pytest.mark.xfail(
 # figures, never a held-out sentence) and the model with log-count scaling, at a5eaa10: heldout
 # 80/81 and 2/41; heldout_2 223/229 and 4/135; heldout_3 189/197 and 3/83, friend as own 1/26;
 # heldout_4 196/207 = 94.7 % and 2/94 = 2.1 %, friend as own 0/30 (the rules alone 154/207).
-HELD_OUT_4_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 4 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_4_BELOW_TARGET = _blind_below_target(4)
 
 
 # heldout_5 was written blind by a fifth helper (the same rules as heldout_3) and committed alone
@@ -312,9 +314,7 @@ HELD_OUT_4_BELOW_TARGET = pytest.mark.xfail(
 # news/school 1/19, song quotes 1/19, everyday 1/19, denials 3/19); friend sentences taken as
 # the writer's own 0/30 (help-a-friend answer 27/30); method/plan hits with an acute category
 # 48/48. The rules alone: 139/208 = 66.8 %, the same false alarms. Strict, like above.
-HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 5 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_5_BELOW_TARGET = _blind_below_target(5)
 
 
 # heldout_6 was written blind by a sixth helper (the same rules as heldout_3: 333 sentences, 26 per
@@ -332,9 +332,7 @@ HELD_OUT_5_BELOW_TARGET = pytest.mark.xfail(
 # 25/26, abuse/danger 25/26, the rest as before), false alarms 9/95 = 9.5 % (everyday 1/19, the
 # rest as before; all of them the rules'), friend as own 3/30 (help-a-friend answer 19/30),
 # acute 43/50; the rules alone 140/208 = 67.3 %. Strict, like above.
-HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 6 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_6_BELOW_TARGET = _blind_below_target(6)
 
 
 # heldout_7 was written blind by a seventh helper (the same rules and mix as heldout_6) and
@@ -350,9 +348,7 @@ HELD_OUT_6_BELOW_TARGET = pytest.mark.xfail(
 # 23/26, the rest as before), false alarms 6/95 = 6.3 % (denials 1/19, the rest as before), friend
 # as own 1/30, acute 42/47; the rules alone 147/208. (heldout_6 at 85ac040: 195/208 = 93.8 %,
 # false alarms 8/95 = 8.4 %, friend as own 3/30.) Strict, like above.
-HELD_OUT_7_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="blind held-out split 7 below the issue-15 targets (see the comment above)"
-)
+HELD_OUT_7_BELOW_TARGET = _blind_below_target(7)
 
 
 # Four tuning sentences (batch 14, lines 1802, 1810, 1858 and 1924; the header is line 1) are a
