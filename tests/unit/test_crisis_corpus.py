@@ -34,6 +34,7 @@ SPLITS = (
     "heldout_5",
     "heldout_6",
     "heldout_7",
+    "heldout_8",
 )
 # What the screen is built from: rules are written against tuning, the model learns from both.
 BUILT_FROM = ("tuning", "training")
