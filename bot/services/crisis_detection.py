@@ -241,6 +241,9 @@ class _Frame:
     # or back to its start ("… er sådan en god sang", "… på repeat").
     to_sentence_end: bool = False
     from_sentence_start: bool = False
+    # A sentence that ends in a colon goes on to the end of the next one: the frame introduces
+    # the words that follow ("sangen går: …", "bedste linje i filmen: …").
+    through_colon: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,6 +891,8 @@ class CrisisRules:
             for start, end in found:
                 if frame.to_sentence_end:
                     end = _clause_end(text, end)
+                    if frame.through_colon and end + 1 in scan.colons:
+                        end = _clause_end(text, end + 2)
                 if frame.from_sentence_start:
                     start = _sentence_start(text, start)
                 sentence = (_sentence_start(text, start), _clause_end(text, end))
@@ -1086,6 +1091,7 @@ def _build_frames(compiler: _Compiler, raw: Any) -> list[_Frame]:
             "unless",
             "to_sentence_end",
             "from_sentence_start",
+            "through_colon",
             "note",
         }
         if unknown:
@@ -1101,6 +1107,7 @@ def _build_frames(compiler: _Compiler, raw: Any) -> list[_Frame]:
                 unless,
                 to_sentence_end=bool(body.get("to_sentence_end")),
                 from_sentence_start=bool(body.get("from_sentence_start")),
+                through_colon=bool(body.get("through_colon")),
             )
         )
     return frames

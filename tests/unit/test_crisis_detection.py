@@ -361,7 +361,8 @@ FRAMED = {
     "sets": {"soon": ["i aften", "tonight"], "music": ["sang", "sangen", "song"]},
     "frames": {
         "denial": {"phrases": ["ikke ..2 dø"], "unless": ["kan ikke love", "$soon"]},
-        "lyrics": {"phrases": ["sangen går"], "to_sentence_end": True},
+        "lyrics": {"phrases": ["sangen går"], "to_sentence_end": True, "through_colon": True},
+        "glad": {"phrases": ["glad for"], "to_sentence_end": True},
     },
     "quotes": {"cues": ["$music"], "unless": ["literally me"]},
     "categories": {IDEATION: {"rules": [{"id": "die", "phrases": ["dø", "die"]}]}},
@@ -376,6 +377,15 @@ def test_a_frame_holds_back_only_the_hits_inside_it() -> None:
     assert rules.match("jeg vil ikke dø. jeg vil dø") is not None
     assert rules.match("sangen går jeg vil dø. jeg vil dø") is not None
     assert rules.match("sangen går jeg vil dø og den er god") is None
+
+
+def test_a_frame_may_run_through_a_colon_to_the_words_it_introduces() -> None:
+    rules = CrisisRules.from_mapping(FRAMED)
+    assert rules.match("sangen går: jeg vil dø") is None
+    assert rules.match("sangen går: jeg vil dø. jeg vil dø") is not None  # one sentence only
+    # A frame without through_colon stops at the colon, as at any sentence end.
+    assert rules.match("glad for det hele jeg vil dø") is None
+    assert rules.match("glad for det hele: jeg vil dø") is not None
 
 
 def test_an_unless_phrase_in_the_sentence_cancels_the_frame() -> None:
