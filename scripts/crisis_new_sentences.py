@@ -1,0 +1,59 @@
+"""Check new crisis-corpus sentences before they are added.
+
+    python scripts/crisis_new_sentences.py NEW.tsv
+
+Prints only lines of NEW.tsv (same columns as tests/fixtures/crisis/*.tsv, header first) whose
+text equals a sentence already in the corpus (case-folded), repeats within the file, or has the
+wrong number of columns — so a blind writer can reword them without seeing any corpus sentence.
+Exits 1 when anything was printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crisis"
+COLUMNS = 6
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return rows[1:]  # the header
+
+
+def problems(new: Path) -> list[str]:
+    known = {
+        row[0].casefold() for split in CORPUS.glob("*.tsv") for row in read_rows(split) if row
+    }
+    found: list[str] = []
+    first: dict[str, int] = {}
+    for number, row in enumerate(read_rows(new), 2):
+        if not row:
+            continue
+        text = row[0].casefold()
+        if len(row) != COLUMNS:
+            found.append(f"line {number}: {len(row)} columns, not {COLUMNS}")
+        if text in known:
+            found.append(f"line {number}: already in the corpus: {row[0]}")
+        if text in first:
+            found.append(f"line {number}: the same as line {first[text]}: {row[0]}")
+        first.setdefault(text, number)
+    return found
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        sys.stdout.write(__doc__ or "")
+        return 2
+    found = problems(Path(sys.argv[1]))
+    sys.stdout.write(
+        ("\n".join(found) if found else "no sentence is in the corpus already") + "\n"
+    )
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
