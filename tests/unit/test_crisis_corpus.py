@@ -352,6 +352,24 @@ HELD_OUT_6_BELOW_TARGET = _blind_below_target(6)
 HELD_OUT_7_BELOW_TARGET = _blind_below_target(7)
 
 
+# heldout_8 was written blind by an eighth helper (the mix of heldout_6: 208 crisis, 95 hard
+# negatives, 30 about a friend; 17 first drafts equal to corpus sentences reworded; the writer
+# read these comments' figures and the corpus README, never a sentence, a rule or the detector)
+# and committed alone (89b5b0d) before rule rounds 10 to 12; never trained on, tuned on or
+# edited, and nobody who changed the screen saw it. Measured once, at c5b268f (after rule
+# rounds 10 and 11 on false alarms, round 12 on recall, frames through a colon, training batch 16
+# and the model retrained): recall 191/208 = 91.8 % (passive wish 25/26, active ideation 24/26,
+# method 26/26, plan/intent 22/26, goodbyes 23/26, self-harm 24/26, hopelessness/burden 24/26,
+# abuse/danger 23/26); false alarms 2/95 = 2.1 % (idiom 1/19, everyday 1/19, the rest 0/19) —
+# the first blind split within the false-alarm target; friend sentences taken as the writer's own
+# 0/30 (help-a-friend answer 22/30); method/plan hits with an acute category 47/48. The rules
+# alone: 142/208 = 68.3 %, the same false alarms. Recall is below the targets; strict, like above.
+# The older splits at the same commit (not clean: each was measured before): heldout_7 197/208
+# and 4/95, heldout_6 191/208 and 5/95, heldout_5 194/208 and 4/95, heldout_4 197/207 and 0/94,
+# heldout_3 190/197 and 1/83, heldout_2 223/229 and 0/135, heldout 80/81 and 1/41.
+HELD_OUT_8_BELOW_TARGET = _blind_below_target(8)
+
+
 # Four tuning sentences (batch 14, lines 1802, 1810, 1858 and 1924; the header is line 1) are a
 # plan or a wish only in context: each has an everyday twin that young people write to Fremad
 # (everything packed for tomorrow's internship; a task done on Sunday evening; away for the
@@ -372,6 +390,7 @@ CONTEXT_ONLY = frozenset({1802, 1810, 1858, 1924})
         pytest.param("heldout_5", marks=HELD_OUT_5_BELOW_TARGET),
         pytest.param("heldout_6", marks=HELD_OUT_6_BELOW_TARGET),
         pytest.param("heldout_7", marks=HELD_OUT_7_BELOW_TARGET),
+        pytest.param("heldout_8", marks=HELD_OUT_8_BELOW_TARGET),
     ],
 )
 def test_recall_and_false_alarms_meet_the_targets(
