@@ -35,6 +35,7 @@ SPLITS = (
     "heldout_6",
     "heldout_7",
     "heldout_8",
+    "heldout_9",
 )
 # What the screen is built from: rules are written against tuning, the model learns from both.
 BUILT_FROM = ("tuning", "training")
