@@ -14,23 +14,20 @@ import csv
 import sys
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "crisis"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.services.crisis_model_training import CORPUS, read_corpus  # noqa: E402
+
 COLUMNS = 6
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return rows[1:]  # the header
-
-
 def problems(new: Path) -> list[str]:
-    known = {
-        row[0].casefold() for split in CORPUS.glob("*.tsv") for row in read_rows(split) if row
-    }
+    known = {e.text.casefold() for split in CORPUS.glob("*.tsv") for e in read_corpus(split)}
     found: list[str] = []
     first: dict[str, int] = {}
-    for number, row in enumerate(read_rows(new), 2):
+    with new.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    for number, row in enumerate(rows, 2):
         if not row:
             continue
         text = row[0].casefold()

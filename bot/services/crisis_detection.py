@@ -431,32 +431,10 @@ class _Compiler:
         return tuple(compiled)
 
 
-# The commonest words of Danish and English messages (their keys are _COMMON_KEYS). A phrase
-# is filed under the word whose skeletons a text is least likely to hold, so that an ordinary
-# text looks at few phrases: a phrase needing "jeg" and "dræbe" is looked at only when a word
-# like "dræbe" is there.
-_COMMON_TEXT = (
-    "jeg i at og det er en til på de du ikke med har men som for min mig man så om var vil kan "
-    "bare lige nu også godt ved dag skal meget hvad hvis sig selv efter her den fra få gå "
-    "the to and a it is my me of in that so be have just not on for but with was im do you "
-    "all this what when like get go up out if no about"
-)
-_COMMON_KEY_COST = 50
-_LETTER_KEY_COST = 10
-
-
-def _need_cost(need: frozenset[str]) -> int:
-    """How often a text may hold one of these keys, roughly: a common word's keys cost most,
-    a first letter alone (any word starting with it) more than a longer skeleton."""
-    return sum(
-        _COMMON_KEY_COST if key in _COMMON_KEYS else _LETTER_KEY_COST if len(key) == 1 else 1
-        for key in need
-    )
-
-
 class _Gate:
     """Which phrases can match a text at all. Phrases come in groups (a rule's phrases, its
-    excludes, a frame …). Each phrase is filed under the skeletons of its most selective word,
+    excludes, a frame …). Each phrase is filed under the skeletons of its least common word
+    (_need_cost),
     and needs every one of its words ("needs", one bit each, numbered once for all phrases) to
     have a skeleton in the text; a phrase whose every word is optional is always tried."""
 
@@ -556,9 +534,30 @@ def _skeleton(word: str) -> str:
     return _DOUBLED.sub(r"\1", first + word[1:].translate(_DROP_VOWELS))
 
 
+# The commonest words of Danish and English messages, and their keys. A phrase
+# is filed under the word whose skeletons a text is least likely to hold, so that an ordinary
+# text looks at few phrases: a phrase needing "jeg" and "dræbe" is looked at only when a word
+# like "dræbe" is there.
+_COMMON_TEXT = (
+    "jeg i at og det er en til på de du ikke med har men som for min mig man så om var vil kan "
+    "bare lige nu også godt ved dag skal meget hvad hvis sig selv efter her den fra få gå "
+    "the to and a it is my me of in that so be have just not on for but with was im do you "
+    "all this what when like get go up out if no about"
+)
+_COMMON_KEY_COST = 50
+_LETTER_KEY_COST = 10
 _COMMON_KEYS = frozenset(
     key for word in normalise_text(_COMMON_TEXT).split(" ") for key in _prefixes(word)
 )
+
+
+def _need_cost(need: frozenset[str]) -> int:
+    """How often a text may hold one of these keys, roughly: a common word's keys cost most,
+    a first letter alone (any word starting with it) more than a longer skeleton."""
+    return sum(
+        _COMMON_KEY_COST if key in _COMMON_KEYS else _LETTER_KEY_COST if len(key) == 1 else 1
+        for key in need
+    )
 
 
 def _word_anchor(word: str, *, splittable: bool) -> frozenset[str] | None:
