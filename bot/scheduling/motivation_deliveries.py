@@ -3,17 +3,19 @@
 - "prompt": one motivational prompt, chosen when it is sent (bot/services/prompt_rules.py).
   Queued right after a finished check-in (trigger "checkin"), and planned on each check-in day
   PROMPT_OWN_TIME_DELAY after the youth's check-in time (trigger "own_time": only a way back
-  after missed days). At most one a day either way.
+  after missed days). At most one a day either way. The one after a check-in never lands in
+  the middle of a conversation the young person opened meanwhile (one question at a time): it
+  waits like the self-rating, within its day.
 - "self_rating": the weekly self-rating on the configured weekday, at the configured time or
   the youth's check-in time. It never interrupts another open conversation (e.g. the check-in
-  sent at the same moment): it waits SELF_RATING_RETRY and tries again, a few times.
+  sent at the same moment): it waits OPEN_CONVERSATION_RETRY and tries again, a few times.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,8 +52,8 @@ log = logging.getLogger(__name__)
 
 PROMPT = "prompt"
 SELF_RATING = "self_rating"
-SELF_RATING_RETRY = timedelta(minutes=20)
-SELF_RATING_MAX_TRIES = 12
+OPEN_CONVERSATION_RETRY = timedelta(minutes=20)
+OPEN_CONVERSATION_MAX_TRIES = 12
 
 
 async def queue_prompt_after_checkin(session: AsyncSession, person: Person, now: datetime) -> None:
@@ -134,6 +136,10 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
             "own_time" if delivery.payload.get("trigger") == "own_time" else "checkin"
         )
         async with runtime.sessionmaker() as session:
+            if trigger == "checkin" and await _conversation_open(runtime, ctx, session, person):
+                if local_day(person, ctx.now + OPEN_CONVERSATION_RETRY) == _slot_day(delivery):
+                    await _retry_later(session, delivery, ctx.now)
+                return []
             prompt = await prompt_service(session, runtime).send_now(person, trigger)
             if prompt is None:
                 return []
@@ -164,11 +170,11 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
         ctx: ComposeContext, delivery: DueDelivery, person: Person
     ) -> Sequence[SendMethod]:
         async with runtime.sessionmaker() as session:
-            runner = dialog_runner(session, runtime)
-            conversation = conversation_of(ctx, person)
-            if await runner.open_run(conversation) is not None:
+            if await _conversation_open(runtime, ctx, session, person):
                 await _retry_later(session, delivery, ctx.now)
                 return []
+            runner = dialog_runner(session, runtime)
+            conversation = conversation_of(ctx, person)
             flows = motivation_services(session, runtime, runner).flows
             day = local_day(person, ctx.now)
             with (
@@ -182,19 +188,32 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
     registry.register(SELF_RATING, planner=plan_self_ratings, composer=compose_self_rating)
 
 
+async def _conversation_open(
+    runtime: Runtime, ctx: ComposeContext, session: AsyncSession, person: Person
+) -> bool:
+    """Is a conversation of this young person's waiting for an answer?"""
+    runner = dialog_runner(session, runtime)
+    return await runner.open_run(conversation_of(ctx, person)) is not None
+
+
+def _slot_day(delivery: DueDelivery) -> date:
+    """The local day a prompt's slot is for ("2026-11-23:checkin@2")."""
+    return date.fromisoformat(delivery.slot_key.split(":", 1)[0])
+
+
 async def _retry_later(session: AsyncSession, delivery: DueDelivery, now: datetime) -> None:
     """Another conversation is open: try again a little later (a few times, then let go)."""
     tries = int(delivery.payload.get("try", 1))
-    if tries >= SELF_RATING_MAX_TRIES:
+    if tries >= OPEN_CONVERSATION_MAX_TRIES:
         return
-    week = delivery.slot_key.split("@", 1)[0]
-    at = now + SELF_RATING_RETRY
+    slot = delivery.slot_key.split("@", 1)[0]
+    at = now + OPEN_CONVERSATION_RETRY
     await DeliveriesRepository(session).add_due(
         [
             NewDelivery(
                 delivery.person_id,
-                SELF_RATING,
-                f"{week}@{tries + 1}",
+                delivery.kind,
+                f"{slot}@{tries + 1}",
                 at,
                 {**delivery.payload, "try": tries + 1},
             )

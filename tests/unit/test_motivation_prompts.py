@@ -16,7 +16,7 @@ from bot.scheduling.tick import run_tick
 from bot.services.motivation import library_of, prompt_service
 from bot.services.ratings import RatingService
 from bot.services.successes import SuccessService
-from storage.models import Answer, CheckinDay, Person, Role, SentPrompt
+from storage.models import Answer, CheckinDay, Delivery, Person, Role, SentPrompt
 from tests.conftest import CPH
 from tests.harness import Harness
 from tests.scripts_support import staff_member
@@ -61,6 +61,61 @@ async def test_prompt_follows_a_finished_checkin_and_records_its_rule(harness: H
     await _answer_checkin(ada)
     await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
     assert len(await _sent(harness, person.id)) == 1
+
+
+async def _prompt_deliveries(h: Harness, person_id: int) -> list[tuple[str, str]]:
+    """The prompt deliveries queued after a check-in (not those planned at the youth's time)."""
+    async with h.app.sessionmaker() as session:
+        result = await session.execute(
+            select(Delivery.slot_key, Delivery.status)
+            .where(Delivery.person_id == person_id, Delivery.kind == "prompt")
+            .order_by(Delivery.id)
+        )
+        return [(slot, status) for slot, status in result if ":checkin" in slot]
+
+
+async def test_prompt_after_a_checkin_waits_for_a_conversation_opened_meanwhile(
+    harness: Harness,
+) -> None:
+    ada = harness.user(403, "Ada")
+    person = await harness.onboard(ada, Role.YOUTH)
+    await _answer_checkin(ada)
+    # Before the next tick Ada starts a new goal: its question waits for her answer.
+    await ada.send_command("goals")
+    await ada.click("➕ Nyt mål")
+    await ada.click("At møde op og holde aftaler")
+    asked = ada.last_text
+    harness.clock.advance(timedelta(minutes=1))
+    await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
+    assert ada.last_text == asked  # nothing came between the question and her answer
+    assert await _sent(harness, person.id) == []
+    assert await _prompt_deliveries(harness, person.id) == [
+        (f"{MONDAY}:checkin", "cancelled"),
+        (f"{MONDAY}:checkin@2", "pending"),
+    ]
+    await ada.send_text("Møde til tiden")
+    await ada.send_text("Stille vækkeur")
+    await ada.click("I dag")
+    await ada.click("Ja")
+    harness.clock.advance(timedelta(minutes=20))
+    await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
+    [prompt] = await _sent(harness, person.id)
+    text = library_of(harness.app.runtime).prompt(prompt.prompt_id).text
+    assert ada.last_text == render_localized(text, "da", {"first_name": "Ada"})
+
+
+async def test_a_waiting_prompt_is_let_go_at_the_end_of_its_day(harness: Harness) -> None:
+    ada = harness.user(404, "Ada")
+    person = await harness.onboard(ada, Role.YOUTH)
+    harness.clock.advance(timedelta(hours=15, minutes=50))  # 23:50 in Copenhagen
+    await _answer_checkin(ada)
+    await ada.send_command("goals")
+    await ada.click("➕ Nyt mål")
+    harness.clock.advance(timedelta(minutes=1))
+    await run_tick(harness.app.scheduling.tick_context, harness.clock.now())
+    # Twenty minutes on it is another day: that day's prompt is not taken by this one.
+    assert await _prompt_deliveries(harness, person.id) == [(f"{MONDAY}:checkin", "cancelled")]
+    assert await _sent(harness, person.id) == []
 
 
 async def test_a_done_step_is_celebrated_after_the_next_checkin(harness: Harness) -> None:
