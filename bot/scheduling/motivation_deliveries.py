@@ -136,7 +136,11 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
             "own_time" if delivery.payload.get("trigger") == "own_time" else "checkin"
         )
         async with runtime.sessionmaker() as session:
-            if trigger == "checkin" and await _conversation_open(runtime, ctx, session, person):
+            runner = dialog_runner(session, runtime)
+            conversation = conversation_of(ctx, person)
+            info = await runner.open_run(conversation)
+            if trigger == "checkin" and info is not None:
+                # Another conversation opened after the check-in waits for an answer.
                 if local_day(person, ctx.now + OPEN_CONVERSATION_RETRY) == _slot_day(delivery):
                     await _retry_later(session, delivery, ctx.now)
                 return []
@@ -146,9 +150,6 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
             if trigger == "own_time":
                 # A way back after missed days comes with today's check-in under it, so the
                 # question it asks can be answered with a tap.
-                runner = dialog_runner(session, runtime)
-                conversation = conversation_of(ctx, person)
-                info = await runner.open_run(conversation)
                 day = local_day(person, ctx.now)
                 if info is not None and info.purpose == CHECKIN_PURPOSE and info.for_date == day:
                     with (
@@ -170,11 +171,11 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
         ctx: ComposeContext, delivery: DueDelivery, person: Person
     ) -> Sequence[SendMethod]:
         async with runtime.sessionmaker() as session:
-            if await _conversation_open(runtime, ctx, session, person):
-                await _retry_later(session, delivery, ctx.now)
-                return []
             runner = dialog_runner(session, runtime)
             conversation = conversation_of(ctx, person)
+            if await runner.open_run(conversation) is not None:
+                await _retry_later(session, delivery, ctx.now)
+                return []
             flows = motivation_services(session, runtime, runner).flows
             day = local_day(person, ctx.now)
             with (
@@ -186,14 +187,6 @@ def register_motivation_deliveries(registry: DeliveryRegistry, runtime: Runtime)
 
     registry.register(PROMPT, planner=plan_own_time_prompts, composer=compose_prompt)
     registry.register(SELF_RATING, planner=plan_self_ratings, composer=compose_self_rating)
-
-
-async def _conversation_open(
-    runtime: Runtime, ctx: ComposeContext, session: AsyncSession, person: Person
-) -> bool:
-    """Is a conversation of this young person's waiting for an answer?"""
-    runner = dialog_runner(session, runtime)
-    return await runner.open_run(conversation_of(ctx, person)) is not None
 
 
 def _slot_day(delivery: DueDelivery) -> date:

@@ -434,9 +434,9 @@ class _Compiler:
 class _Gate:
     """Which phrases can match a text at all. Phrases come in groups (a rule's phrases, its
     excludes, a frame …). Each phrase is filed under the skeletons of its least common word
-    (_need_cost),
-    and needs every one of its words ("needs", one bit each, numbered once for all phrases) to
-    have a skeleton in the text; a phrase whose every word is optional is always tried."""
+    (_need_cost), and needs every one of its words ("needs", one bit each, numbered once for all
+    phrases) to have a skeleton in the text; a phrase whose every word is optional is always
+    tried."""
 
     def __init__(self, groups: Iterable[Sequence[_Phrase]]) -> None:
         # Key -> (group id, phrase number in its group, needs).

@@ -8,6 +8,7 @@ scheduled check-ins both instances race for are sent once.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -72,11 +73,13 @@ async def test_two_instances_handle_each_update_once_in_order_and_send_schedules
             await cluster.stop()
     # Each update handled exactly once, spread over both instances.
     assert sum(per_instance) == YOUTHS * 6 and min(per_instance) > 0
+    days, prompts = await _stored(postgres_url)
     for index, (user, person_id) in enumerate(youths):
         replies = [m.text or "" for m in user.messages[marks[user.id] :]]
         # The finished check-in queues a motivational prompt for the next minute's tick: it
         # is sent if a minute boundary fell before the cluster stopped (the ledger says).
-        sent, may_have_left = await _prompt_deliveries(postgres_url, person_id)
+        statuses = prompts.get(person_id, [])
+        sent, may_have_left = statuses.count(DeliveryStatus.SENT.value), len(statuses)
         extra = len(replies) - 7
         assert sent <= extra <= may_have_left, (user.id, sent, may_have_left, replies)
         # In order: energy, plan, rest tip + note, share?, thanks, then the answer to "hej"
@@ -86,7 +89,7 @@ async def test_two_instances_handle_each_update_once_in_order_and_send_schedules
         assert replies[5].startswith(f"Tak, {user.first_name}. Dit check-in er gemt.")
         warm = [r for r in replies[6:] if r.startswith("Tak, fordi du skriver")]  # "hej"
         assert len(warm) == 1, (user.id, replies)
-        day = await _checkin_day(postgres_url, person_id)
+        [day] = days[person_id]
         assert (day.status, day.mood, day.energy) == ("answered", 3, 1 + index % 5)
     logs = "".join(instance.log_text() for instance in cluster.instances)
     records = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
@@ -115,33 +118,25 @@ async def _scheduled_checkins_sent_once(
     assert tg.count_429 == 0  # the shared pacer kept both instances under the limits
 
 
-async def _prompt_deliveries(url: str, person_id: int) -> tuple[int, int]:
-    """The person's prompt deliveries recorded as sent, and those that may have left (sent,
-    or caught mid-send by the stop)."""
+async def _stored(url: str) -> tuple[dict[int, list[CheckinDay]], dict[int, list[str]]]:
+    """Each person's check-in days, and the statuses of their prompt deliveries that may have
+    left (sent, or caught mid-send by the stop)."""
     may_have_left = (DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN)
+    days: dict[int, list[CheckinDay]] = defaultdict(list)
+    prompts: dict[int, list[str]] = defaultdict(list)
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
+            for day in (await session.execute(select(CheckinDay))).scalars():
+                days[day.person_id].append(day)
             result = await session.execute(
-                select(Delivery.status).where(
-                    Delivery.person_id == person_id,
+                select(Delivery.person_id, Delivery.status).where(
                     Delivery.kind == "prompt",
                     Delivery.status.in_([status.value for status in may_have_left]),
                 )
             )
-            statuses = [row[0] for row in result]
+            for person_id, status in result:
+                prompts[person_id].append(status)
     finally:
         await engine.dispose()
-    return statuses.count(DeliveryStatus.SENT.value), len(statuses)
-
-
-async def _checkin_day(url: str, person_id: int) -> CheckinDay:
-    engine = create_engine(url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            result = await session.execute(
-                select(CheckinDay).where(CheckinDay.person_id == person_id)
-            )
-            return result.scalar_one()
-    finally:
-        await engine.dispose()
+    return days, prompts
